@@ -1,0 +1,43 @@
+package catalog
+
+import (
+	"net/url"
+	"strings"
+)
+
+// NormalizeRepository turns the many spellings of a repository location —
+// git@github.com:org/repo.git, https://github.com/Org/Repo/tree/main/, a
+// Backstage "url:" source location — into https://host/org/repo, lower-cased,
+// so that a webhook's clone URL and a catalog entry compare equal.
+func NormalizeRepository(raw string) string {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return ""
+	}
+	s = strings.TrimPrefix(s, "url:")
+	if strings.HasPrefix(s, "git@") {
+		// git@host:org/repo.git
+		if host, path, ok := strings.Cut(strings.TrimPrefix(s, "git@"), ":"); ok {
+			s = "https://" + host + "/" + path
+		}
+	}
+	s = strings.TrimPrefix(s, "git+")
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return strings.ToLower(strings.TrimSuffix(s, "/"))
+	}
+	if u.Scheme == "ssh" || u.Scheme == "git" || u.Scheme == "http" {
+		u.Scheme = "https"
+	}
+	u.User = nil
+	u.RawQuery, u.Fragment = "", ""
+	path := strings.Trim(u.Path, "/")
+	// Cut browsing suffixes: /tree/main/..., /blob/..., GitLab's /-/tree/...
+	for _, marker := range []string{"/-/", "/tree/", "/blob/", "/src/"} {
+		if i := strings.Index("/"+path, marker); i >= 0 {
+			path = strings.Trim(("/" + path)[:i], "/")
+		}
+	}
+	path = strings.TrimSuffix(path, ".git")
+	return strings.ToLower(u.Scheme + "://" + u.Host + "/" + path)
+}
