@@ -34,7 +34,7 @@ type Index struct {
 	accounts    map[string]placement
 	repos       map[string]string // normalised repository URL → service
 
-	teamKeys, serviceKeys, envKeys    []string
+	teamKeys, serviceKeys, envKeys    []ownKey
 	teamAlias, serviceAlias, envAlias map[string]string
 }
 
@@ -42,6 +42,7 @@ type Index struct {
 // is "" when several services share it; Team is "" when several teams do.
 type placement struct {
 	team, service, env string
+	via                string // "namespace:NAME" or "account:ID", built once
 }
 
 // NewIndex builds an index of snap under the ownership rules of own.
@@ -54,9 +55,9 @@ func NewIndex(snap Snapshot, own config.Ownership) *Index {
 		namespaces:   map[string]placement{},
 		accounts:     map[string]placement{},
 		repos:        map[string]string{},
-		teamKeys:     lowerAll(own.TeamKeys),
-		serviceKeys:  lowerAll(own.ServiceKeys),
-		envKeys:      lowerAll(own.EnvironmentKeys),
+		teamKeys:     ownKeys(own.TeamKeys),
+		serviceKeys:  ownKeys(own.ServiceKeys),
+		envKeys:      ownKeys(own.EnvironmentKeys),
 		teamAlias:    normalizeKeys(own.Aliases.Team),
 		serviceAlias: normalizeKeys(own.Aliases.Service),
 		envAlias:     normalizeKeys(own.Aliases.Environment),
@@ -70,10 +71,10 @@ func NewIndex(snap Snapshot, own config.Ownership) *Index {
 	for _, s := range snap.Services {
 		ix.serviceTeam[s.Name] = s.Team
 		for _, ns := range s.Namespaces {
-			ix.namespaces[ns.Name] = merge(ix.namespaces[ns.Name], placement{s.Team, s.Name, ns.Environment})
+			ix.namespaces[ns.Name] = merge(ix.namespaces[ns.Name], placement{s.Team, s.Name, ns.Environment, "namespace:" + ns.Name})
 		}
 		for _, a := range s.CloudAccounts {
-			ix.accounts[a.ID] = merge(ix.accounts[a.ID], placement{s.Team, s.Name, a.Environment})
+			ix.accounts[a.ID] = merge(ix.accounts[a.ID], placement{s.Team, s.Name, a.Environment, "account:" + a.ID})
 		}
 		if s.Repository != "" {
 			ix.repos[s.Repository] = s.Name
@@ -134,10 +135,10 @@ func (ix *Index) CanonicalTeam(raw string) string {
 // then its namespace. A service named by label or namespace decides the
 // team, since the catalog is the source of truth for who owns a service.
 func (ix *Index) ResolveObject(labels map[string]string, namespace string) Owner {
-	o := ix.fromKeys(labels, "label:")
+	o := ix.fromKeys(labels, false)
 	if o.Team == "" || o.Environment == "" {
 		if p, ok := ix.namespaces[namespace]; ok {
-			ix.fill(&o, p, "namespace:"+namespace)
+			ix.fill(&o, p)
 		}
 	}
 	return ix.finish(o)
@@ -146,10 +147,10 @@ func (ix *Index) ResolveObject(labels map[string]string, namespace string) Owner
 // ResolveCloud finds the owner of a cloud charge or resource from its tags,
 // then its account (AWS account, Azure subscription, GCP project).
 func (ix *Index) ResolveCloud(tags map[string]string, account string) Owner {
-	o := ix.fromKeys(tags, "tag:")
+	o := ix.fromKeys(tags, true)
 	if o.Team == "" || o.Environment == "" {
 		if p, ok := ix.accounts[account]; ok {
-			ix.fill(&o, p, "account:"+account)
+			ix.fill(&o, p)
 		}
 	}
 	return ix.finish(o)
@@ -165,24 +166,25 @@ func (ix *Index) ResolveRepository(url string) Owner {
 }
 
 // fromKeys reads team, service and environment from labels or tags.
-func (ix *Index) fromKeys(m map[string]string, prefix string) Owner {
+func (ix *Index) fromKeys(m map[string]string, tags bool) Owner {
 	var o Owner
 	if len(m) == 0 {
 		return o
 	}
-	if v, key := lookup(m, ix.serviceKeys); key != "" {
+	canon := canonicalKeys(m)
+	if v, key := lookup(m, ix.serviceKeys, canon); key != nil {
 		if svc := canonical(v, ix.serviceAlias); ix.serviceTeam[svc] != "" {
-			o.Service, o.Team, o.Via = svc, ix.serviceTeam[svc], prefix+key
+			o.Service, o.Team, o.Via = svc, ix.serviceTeam[svc], key.via(tags)
 		}
 	}
 	if o.Team == "" {
-		if v, key := lookup(m, ix.teamKeys); key != "" {
+		if v, key := lookup(m, ix.teamKeys, canon); key != nil {
 			if team := canonical(v, ix.teamAlias); ix.teams[team] {
-				o.Team, o.Via = team, prefix+key
+				o.Team, o.Via = team, key.via(tags)
 			}
 		}
 	}
-	if v, key := lookup(m, ix.envKeys); key != "" {
+	if v, key := lookup(m, ix.envKeys, canon); key != nil {
 		if env := canonical(v, ix.envAlias); ix.envs[env] {
 			o.Environment = env
 		}
@@ -192,10 +194,10 @@ func (ix *Index) fromKeys(m map[string]string, prefix string) Owner {
 
 // fill completes o from a namespace or account placement without
 // overriding what labels or tags already decided.
-func (ix *Index) fill(o *Owner, p placement, via string) {
+func (ix *Index) fill(o *Owner, p placement) {
 	team, service, env := p.get()
 	if o.Team == "" && team != "" {
-		o.Team, o.Service, o.Via = team, service, via
+		o.Team, o.Service, o.Via = team, service, p.via
 	}
 	if o.Environment == "" && (o.Team == team || team == "") {
 		o.Environment = env
@@ -212,19 +214,62 @@ func (ix *Index) finish(o Owner) Owner {
 // lookup returns the value of the first of keys present in m, matching
 // keys case-insensitively and ignoring stray spaces around them. Exact
 // matches are tried first because they are the common case and cost no
-// scan.
-func lookup(m map[string]string, keys []string) (value, key string) {
-	for _, k := range keys {
+// scan; the scan runs only when m has a key that is not already lower-case
+// and trimmed (canonical says whether it does).
+func lookup(m map[string]string, keys []ownKey, canonical bool) (string, *ownKey) {
+	for i := range keys {
+		k := keys[i].name
 		if v, ok := m[k]; ok && strings.TrimSpace(v) != "" {
-			return v, k
+			return v, &keys[i]
+		}
+		if canonical {
+			continue
 		}
 		for mk, v := range m {
 			if len(mk) >= len(k) && strings.EqualFold(strings.TrimSpace(mk), k) && strings.TrimSpace(v) != "" {
-				return v, k
+				return v, &keys[i]
 			}
 		}
 	}
-	return "", ""
+	return "", nil
+}
+
+// ownKey is a configured ownership key with its Owner.Via strings built
+// once, so that resolution does not allocate them per call.
+type ownKey struct {
+	name, label, tag string
+}
+
+func (k *ownKey) via(tags bool) string {
+	if tags {
+		return k.tag
+	}
+	return k.label
+}
+
+func ownKeys(keys []string) []ownKey {
+	out := make([]ownKey, len(keys))
+	for i, k := range keys {
+		k = strings.ToLower(strings.TrimSpace(k))
+		out[i] = ownKey{name: k, label: "label:" + k, tag: "tag:" + k}
+	}
+	return out
+}
+
+// canonicalKeys reports whether every key of m is lower-case without
+// surrounding spaces, as Kubernetes label keys nearly always are.
+func canonicalKeys(m map[string]string) bool {
+	for k := range m {
+		if k == "" || k[0] == ' ' || k[len(k)-1] == ' ' {
+			return false
+		}
+		for i := 0; i < len(k); i++ {
+			if c := k[i]; c >= 'A' && c <= 'Z' || c == '\t' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func canonical(raw string, aliases map[string]string) string {
@@ -233,14 +278,6 @@ func canonical(raw string, aliases map[string]string) string {
 		return a
 	}
 	return v
-}
-
-func lowerAll(keys []string) []string {
-	out := make([]string, len(keys))
-	for i, k := range keys {
-		out[i] = strings.ToLower(strings.TrimSpace(k))
-	}
-	return out
 }
 
 func normalizeKeys(m map[string]string) map[string]string {

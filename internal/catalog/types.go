@@ -106,7 +106,7 @@ func (t *Team) Normalize() {
 // Validate reports the first problem with t as an *api.Error naming the
 // field.
 func (t *Team) Validate() error {
-	if err := slug.Check("name", t.Name); err != nil {
+	if err := slug.Check(t.Name); err != nil {
 		return api.Invalid("name", "%v", err)
 	}
 	if t.Name == Unowned {
@@ -140,13 +140,13 @@ func (s *Service) Normalize() {
 // Validate reports the first problem with s. envs is the set of known
 // environment names (nil skips that check).
 func (s *Service) Validate(envs map[string]bool) error {
-	if err := slug.Check("name", s.Name); err != nil {
+	if err := slug.Check(s.Name); err != nil {
 		return api.Invalid("name", "%v", err)
 	}
 	if s.Name == Unowned {
 		return api.Invalid("name", "%q is reserved", Unowned)
 	}
-	if err := slug.Check("team", s.Team); err != nil {
+	if err := slug.Check(s.Team); err != nil {
 		return api.Invalid("team", "%v", err)
 	}
 	if s.Repository != "" && !strings.HasPrefix(s.Repository, "https://") && !strings.HasPrefix(s.Repository, "http://") {
@@ -155,7 +155,7 @@ func (s *Service) Validate(envs map[string]bool) error {
 	seenNS := map[string]bool{}
 	for i, ns := range s.Namespaces {
 		f := fmt.Sprintf("namespaces[%d]", i)
-		if err := slug.Check("namespace", ns.Name); err != nil {
+		if err := slug.Check(ns.Name); err != nil {
 			return api.Invalid(f+".name", "%v", err)
 		}
 		if seenNS[ns.Name] {
@@ -200,7 +200,7 @@ func checkEnv(envs map[string]bool, field, env string) error {
 
 // Validate reports the first problem with e.
 func (e *Environment) Validate() error {
-	if err := slug.Check("name", e.Name); err != nil {
+	if err := slug.Check(e.Name); err != nil {
 		return api.Invalid("name", "%v", err)
 	}
 	return nil

@@ -51,7 +51,7 @@ func (c Config) Validate(root *yaml.Node) yamlfile.Errors {
 	seen := map[string]int{}
 	for i, e := range c.Environments {
 		p := fmt.Sprintf("environments[%d].name", i)
-		if err := slug.Check("name", e.Name); err != nil {
+		if err := slug.Check(e.Name); err != nil {
 			v.add(p, "%v", err)
 		} else if j, dup := seen[e.Name]; dup {
 			v.add(p, "duplicate environment %q (also environments[%d])", e.Name, j)
@@ -121,7 +121,7 @@ func (v *validator) aliases(path string, m map[string]string) {
 		if slug.Normalize(raw) == "" {
 			v.add(p, "alias %q normalises to nothing; use letters or digits", raw)
 		}
-		if err := slug.Check("target", canonical); err != nil {
+		if err := slug.Check(canonical); err != nil {
 			v.add(p, "%v", err)
 		}
 	}

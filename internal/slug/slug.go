@@ -31,15 +31,16 @@ func Valid(s string) bool {
 	return true
 }
 
-// Check returns an error naming the field when s is not a valid name.
-func Check(field, s string) error {
+// Check returns an error saying what is wrong when s is not a valid name;
+// callers prefix the field.
+func Check(s string) error {
 	if Valid(s) {
 		return nil
 	}
 	if s == "" {
-		return fmt.Errorf("%s is required", field)
+		return fmt.Errorf("a name is required (%s)", Rule)
 	}
-	return fmt.Errorf("%s %q is not a valid name: use %s", field, s, Rule)
+	return fmt.Errorf("%q is not a valid name: use %s", s, Rule)
 }
 
 // Normalize lower-cases s and folds every run of characters outside

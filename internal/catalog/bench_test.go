@@ -1,0 +1,91 @@
+package catalog_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/paved-dev/paved/internal/catalog"
+	"github.com/paved-dev/paved/internal/store/storetest"
+)
+
+// backstageCorpus writes n Components owned by n/10 Groups as one
+// multi-document catalog-info file, the shape of a large Backstage export.
+func backstageCorpus(tb testing.TB, n int) string {
+	var b strings.Builder
+	for i := 0; i < n/10; i++ {
+		fmt.Fprintf(&b, "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-%d\nspec:\n  type: team\n  profile:\n    displayName: Team %d\n    email: team-%d@example.com\n---\n", i, i, i)
+	}
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: svc-%d
+  description: Service number %d.
+  annotations:
+    github.com/project-slug: example/svc-%d
+    paved.dev/namespaces: "svc-%d-dev=dev, svc-%d-prod=prod"
+    paved.dev/cloud-accounts: "aws:%012d=prod"
+spec:
+  type: service
+  lifecycle: production
+  owner: group:default/team-%d
+---
+`, i, i, i, i, i, 100000000000+i/10, i/10)
+	}
+	path := filepath.Join(tb.TempDir(), "catalog-info.yaml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+// BenchmarkImportBackstage5000 is `paved catalog import` of 5,000 services
+// into an empty SQLite store: parse, validate, write, rebuild the index.
+func BenchmarkImportBackstage5000(b *testing.B) {
+	path := backstageCorpus(b, 5000)
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		db := storetest.SQLite(b)
+		c := newCatalog(b, db)
+		b.StartTimer()
+		doc, err := catalog.ReadFiles([]string{path})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep, err := c.Apply(ctx, doc, catalog.ApplyOptions{Source: "import"})
+		if err != nil || rep.Services.Created != 5000 {
+			b.Fatalf("%v %+v", err, rep.Services)
+		}
+	}
+}
+
+// TestImport5000IsIdempotent keeps the benchmark's corpus honest and checks
+// the re-import path at scale.
+func TestImport5000IsIdempotent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large import")
+	}
+	path := backstageCorpus(t, 5000)
+	ctx := context.Background()
+	c := newCatalog(t, storetest.SQLite(t))
+	doc, err := catalog.ReadFiles([]string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Apply(ctx, doc, catalog.ApplyOptions{Source: "import"}); err != nil {
+		t.Fatal(err)
+	}
+	doc, _ = catalog.ReadFiles([]string{path})
+	rep, err := c.Apply(ctx, doc, catalog.ApplyOptions{Source: "import"})
+	if err != nil || rep.Services.Unchanged != 5000 || len(rep.Changes) != 0 {
+		t.Fatalf("re-import: %v %+v", err, rep.Services)
+	}
+	if o := c.Index().ResolveCloud(nil, fmt.Sprintf("%012d", 100000000000+42)); o.Team != "team-42" {
+		t.Fatalf("account of team-42 resolves to %+v", o)
+	}
+}
