@@ -9,33 +9,15 @@ import (
 	"testing"
 
 	"github.com/paved-dev/paved/internal/catalog"
+	"github.com/paved-dev/paved/internal/catalog/catalogtest"
 	"github.com/paved-dev/paved/internal/store/storetest"
 )
 
-// backstageCorpus writes n Components owned by n/10 Groups as one
-// multi-document catalog-info file, the shape of a large Backstage export.
+// backstageCorpus writes a generated n-service Backstage catalog to a
+// temporary file.
 func backstageCorpus(tb testing.TB, n int) string {
 	var b strings.Builder
-	for i := 0; i < n/10; i++ {
-		fmt.Fprintf(&b, "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-%d\nspec:\n  type: team\n  profile:\n    displayName: Team %d\n    email: team-%d@example.com\n---\n", i, i, i)
-	}
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&b, `apiVersion: backstage.io/v1alpha1
-kind: Component
-metadata:
-  name: svc-%d
-  description: Service number %d.
-  annotations:
-    github.com/project-slug: example/svc-%d
-    paved.dev/namespaces: "svc-%d-dev=dev, svc-%d-prod=prod"
-    paved.dev/cloud-accounts: "aws:%012d=prod"
-spec:
-  type: service
-  lifecycle: production
-  owner: group:default/team-%d
----
-`, i, i, i, i, i, 100000000000+i/10, i/10)
-	}
+	catalogtest.WriteBackstage(&b, n)
 	path := filepath.Join(tb.TempDir(), "catalog-info.yaml")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		tb.Fatal(err)

@@ -36,6 +36,12 @@ func New(ctx context.Context, db *store.DB, own config.Ownership) (*Catalog, err
 // Index returns the current resolution index. It never blocks.
 func (c *Catalog) Index() *Index { return c.index.Load() }
 
+// Current returns the whole catalog as of the current index: the same
+// read the index was built from, so pages that show all of it cost no
+// query. Callers share it and must not modify it. Writes through this
+// process show at once; writes by other replicas once Watch sees them.
+func (c *Catalog) Current() *Snapshot { return c.index.Load().snap }
+
 // Snapshot reads the whole catalog from the store.
 func (c *Catalog) Snapshot(ctx context.Context) (Snapshot, error) {
 	return loadSnapshot(ctx, c.db.R)

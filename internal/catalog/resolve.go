@@ -27,6 +27,7 @@ func (o Owner) Owned() bool { return o.Team != Unowned }
 // readers never lock.
 type Index struct {
 	version     int64
+	snap        *Snapshot
 	teams       map[string]bool
 	serviceTeam map[string]string
 	envs        map[string]bool
@@ -49,6 +50,7 @@ type placement struct {
 func NewIndex(snap Snapshot, own config.Ownership) *Index {
 	ix := &Index{
 		version:      snap.Version,
+		snap:         &snap,
 		teams:        make(map[string]bool, len(snap.Teams)),
 		serviceTeam:  make(map[string]string, len(snap.Services)),
 		envs:         make(map[string]bool, len(snap.Environments)),

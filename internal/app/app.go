@@ -1,0 +1,119 @@
+// Package app wires paved together — configuration, store, catalog, auth,
+// HTTP server and UI — for `paved serve` and for tests that need the whole
+// thing on a real socket.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/paved-dev/paved/internal/api"
+	"github.com/paved-dev/paved/internal/auth"
+	"github.com/paved-dev/paved/internal/catalog"
+	"github.com/paved-dev/paved/internal/config"
+	"github.com/paved-dev/paved/internal/demo"
+	"github.com/paved-dev/paved/internal/server"
+	"github.com/paved-dev/paved/internal/store"
+	"github.com/paved-dev/paved/internal/web"
+)
+
+// Options tune Open.
+type Options struct {
+	// Demo loads the demo organisation and opens the UI to anonymous readers.
+	Demo    bool
+	Version string
+	Logger  *slog.Logger
+}
+
+// App is a running paved instance's parts.
+type App struct {
+	Config  config.Config
+	DB      *store.DB
+	Catalog *catalog.Catalog
+	Auth    *auth.Store
+	Server  *server.Server
+}
+
+// OpenStore opens and migrates the database named by cfg.
+func OpenStore(ctx context.Context, cfg config.Config) (*store.DB, error) {
+	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// OpenCatalog opens the store and the catalog with the configured
+// environments in place: what every CLI command that touches the catalog
+// needs.
+func OpenCatalog(ctx context.Context, cfg config.Config) (*store.DB, *catalog.Catalog, error) {
+	db, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	cat, err := catalog.New(ctx, db, cfg.Ownership)
+	if err == nil {
+		err = cat.SyncEnvironments(ctx, cfg.Environments)
+	}
+	if err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("loading the catalog: %w", err)
+	}
+	return db, cat, nil
+}
+
+// Open builds a complete paved server on cfg.
+func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	db, cat, err := OpenCatalog(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, DB: db, Catalog: cat, Auth: auth.NewStore(db)}
+	if opts.Demo {
+		if _, err := demo.Load(ctx, cat); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("loading the demo organisation: %w", err)
+		}
+	}
+	ui, err := web.New(web.Options{
+		Catalog:    cat,
+		Auth:       a.Auth,
+		Demo:       opts.Demo,
+		SessionTTL: time.Duration(cfg.Server.SessionHours) * time.Hour,
+		Version:    opts.Version,
+		Logger:     opts.Logger,
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	var routes []api.Route
+	routes = append(routes, cat.Routes()...)
+	routes = append(routes, a.Auth.Routes()...)
+	a.Server, err = server.New(server.Options{
+		DB:           db,
+		Auth:         a.Auth,
+		Version:      opts.Version,
+		Routes:       routes,
+		UI:           ui,
+		MaxBodyBytes: cfg.Server.MaxBodyBytes,
+		Logger:       opts.Logger,
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }

@@ -1,0 +1,159 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/chromedp"
+	"github.com/paved-dev/paved/internal/auth"
+	"github.com/paved-dev/paved/internal/demo"
+	"github.com/paved-dev/paved/internal/testenv"
+)
+
+// screenshotDir is docs/screenshots, seen from this package's directory
+// (go test runs in it).
+const screenshotDir = "../../docs/screenshots"
+
+// TestBrowserSignInAndTeamPage drives a real browser the way a person
+// would: open a team page, get sent to sign in, paste a token, and read the
+// team page. It also fails on anything the browser console reports, such
+// as a Content-Security-Policy violation that would leave charts unstyled.
+func TestBrowserSignInAndTeamPage(t *testing.T) {
+	chromium := testenv.Chromium(t)
+	a, srv := openApp(t, false)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, a.Catalog); err != nil {
+		t.Fatal(err)
+	}
+	_, secret, err := a.Auth.Create(ctx, "browser-test", auth.RoleAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	actx, cancel := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(chromium),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	defer cancel()
+	bctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	// Bounds the whole browser session, so a hung browser fails the test
+	// instead of the test binary's global timeout.
+	bctx, cancel = context.WithTimeout(bctx, 60*time.Second)
+	defer cancel()
+
+	var mu sync.Mutex
+	var console []string
+	if err := chromedp.Listen(bctx, func(ev any) {
+		if e, ok := ev.(*log.EventEntryAdded); ok && e.Entry != nil && e.Entry.Level == log.EntryLevelError {
+			mu.Lock()
+			console = append(console, string(e.Entry.Source)+": "+e.Entry.Text)
+			mu.Unlock()
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
+		must(err)
+		return s
+	}
+	location := func() string {
+		t.Helper()
+		s, err := chromedp.Run(bctx, chromedp.Location())
+		must(err)
+		return s
+	}
+
+	must(chromedp.Do(bctx,
+		chromedp.Navigate(srv.URL+"/teams/payments"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="token"]`)),
+	))
+	if loc := location(); !strings.HasPrefix(loc, srv.URL+"/login?next=") {
+		t.Fatalf("an anonymous visitor landed on %s, not the sign-in form", loc)
+	}
+
+	must(chromedp.Do(bctx,
+		chromedp.SendKeys(chromedp.CSS(`input[name="token"]`), secret),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#services table`)),
+	))
+	if loc := location(); loc != srv.URL+"/teams/payments" {
+		t.Errorf("after signing in the browser is at %s, want the team page", loc)
+	}
+	if h := strings.TrimSpace(text("h1")); h != "Payments" {
+		t.Errorf("heading %q, want Payments", h)
+	}
+	services := text("#services table")
+	for _, s := range []string{"checkout", "payment-gateway"} {
+		if !strings.Contains(services, s) {
+			t.Errorf("the services table lacks %s:\n%s", s, services)
+		}
+	}
+	if who := strings.ToLower(text(".identity")); !strings.Contains(who, "browser-test") || !strings.Contains(who, "admin") {
+		t.Errorf("the header shows %q, not the signed-in token and role", who)
+	}
+	team, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
+	must(err)
+
+	must(chromedp.Do(bctx,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`.chart svg`)),
+	))
+	if h := strings.TrimSpace(text("h1")); h != "Overview" {
+		t.Errorf("overview heading %q", h)
+	}
+	overview, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
+	must(err)
+
+	// On a phone-sized screen nothing may push the page wider than the
+	// screen: wide tables scroll inside their cards instead.
+	for _, path := range []string{"/", "/teams/payments", "/services"} {
+		must(chromedp.Do(bctx,
+			chromedp.EmulateViewport(390, 844),
+			chromedp.Navigate(srv.URL+path),
+			chromedp.WaitVisible(chromedp.CSS("h1")),
+		))
+		overflow, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+		must(err)
+		if overflow {
+			t.Errorf("%s is wider than a 390px phone screen", path)
+		}
+	}
+
+	mu.Lock()
+	for _, line := range console {
+		t.Errorf("browser console: %s", line)
+	}
+	mu.Unlock()
+
+	if os.Getenv("PAVED_UPDATE_SCREENSHOTS") == "1" {
+		must(os.MkdirAll(screenshotDir, 0o755))
+		must(os.WriteFile(filepath.Join(screenshotDir, "team.png"), team, 0o644))
+		must(os.WriteFile(filepath.Join(screenshotDir, "overview.png"), overview, 0o644))
+	}
+}
