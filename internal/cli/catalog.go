@@ -1,10 +1,10 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
-	"github.com/paved-dev/paved/internal/app"
 	"github.com/paved-dev/paved/internal/catalog"
 	"github.com/spf13/cobra"
 )
@@ -46,26 +46,17 @@ Re-running an import changes nothing.`,
 		if err != nil {
 			return err
 		}
-		cfg, err := g.load(cmd)
-		if err != nil {
-			return err
-		}
-		ctx, cancel := interruptible(cmd)
-		defer cancel()
-		db, cat, err := app.OpenCatalog(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		rep, err := cat.Apply(ctx, doc, catalog.ApplyOptions{DryRun: dryRun, Source: "import"})
-		if err != nil {
-			return err
-		}
-		if f == "json" {
-			return writeJSON(g.stdout, rep)
-		}
-		printReport(g, rep)
-		return nil
+		return g.withCatalog(cmd, func(ctx context.Context, cat *catalog.Catalog) error {
+			rep, err := cat.Apply(ctx, doc, catalog.ApplyOptions{DryRun: dryRun, Source: "import"})
+			if err != nil {
+				return err
+			}
+			if f == "json" {
+				return writeJSON(g.stdout, rep)
+			}
+			printReport(g, rep)
+			return nil
+		})
 	}
 	cmd.AddCommand(imp)
 	return cmd

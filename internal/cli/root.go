@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"github.com/paved-dev/paved/internal/api"
+	"github.com/paved-dev/paved/internal/app"
+	"github.com/paved-dev/paved/internal/catalog"
 	"github.com/paved-dev/paved/internal/config"
 	"github.com/paved-dev/paved/internal/yamlfile"
 	"github.com/spf13/cobra"
@@ -82,6 +84,23 @@ func (g *globals) load(cmd *cobra.Command) (config.Config, error) {
 		cfg.DatabaseURL = g.databaseURL
 	}
 	return cfg, nil
+}
+
+// withCatalog loads the configuration, opens the store and the catalog for
+// one command, and closes them when fn returns.
+func (g *globals) withCatalog(cmd *cobra.Command, fn func(ctx context.Context, cat *catalog.Catalog) error) error {
+	cfg, err := g.load(cmd)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := interruptible(cmd)
+	defer cancel()
+	db, cat, err := app.OpenCatalog(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(ctx, cat)
 }
 
 // Execute runs the command line and returns the process exit code.

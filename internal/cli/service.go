@@ -1,10 +1,10 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
-	"github.com/paved-dev/paved/internal/app"
 	"github.com/paved-dev/paved/internal/catalog"
 	"github.com/spf13/cobra"
 )
@@ -19,41 +19,32 @@ func newServiceCmd(g *globals) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		cfg, err := g.load(cmd)
-		if err != nil {
-			return err
-		}
-		ctx, cancel := interruptible(cmd)
-		defer cancel()
-		db, cat, err := app.OpenCatalog(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		if *team != "" {
-			if _, err := cat.Team(ctx, *team); err != nil {
+		return g.withCatalog(cmd, func(ctx context.Context, cat *catalog.Catalog) error {
+			if *team != "" {
+				if _, err := cat.Team(ctx, *team); err != nil {
+					return err
+				}
+			}
+			svcs, err := cat.Services(ctx, *team)
+			if err != nil {
 				return err
 			}
-		}
-		svcs, err := cat.Services(ctx, *team)
-		if err != nil {
-			return err
-		}
-		if f == "json" {
-			return writeJSON(g.stdout, catalog.ServiceList{Services: orEmpty(svcs)})
-		}
-		rows := [][]string{{"NAME", "TEAM", "LIFECYCLE", "TIER", "NAMESPACES", "ACCOUNTS", "REPOSITORY"}}
-		for _, s := range svcs {
-			var ns, acct []string
-			for _, n := range s.Namespaces {
-				ns = append(ns, n.Name)
+			if f == "json" {
+				return writeJSON(g.stdout, catalog.ServiceList{Services: orEmpty(svcs)})
 			}
-			for _, a := range s.CloudAccounts {
-				acct = append(acct, a.ID)
+			rows := [][]string{{"NAME", "TEAM", "LIFECYCLE", "TIER", "NAMESPACES", "ACCOUNTS", "REPOSITORY"}}
+			for _, s := range svcs {
+				var ns, acct []string
+				for _, n := range s.Namespaces {
+					ns = append(ns, n.Name)
+				}
+				for _, a := range s.CloudAccounts {
+					acct = append(acct, a.ID)
+				}
+				rows = append(rows, []string{s.Name, s.Team, dash(s.Lifecycle), dash(s.Tier), dash(strings.Join(ns, ",")), fmt.Sprint(len(acct)), dash(s.Repository)})
 			}
-			rows = append(rows, []string{s.Name, s.Team, dash(s.Lifecycle), dash(s.Tier), dash(strings.Join(ns, ",")), fmt.Sprint(len(acct)), dash(s.Repository)})
-		}
-		return table(g.stdout, rows)
+			return table(g.stdout, rows)
+		})
 	}
 	cmd.AddCommand(list)
 	return cmd

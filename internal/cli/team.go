@@ -1,10 +1,10 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
-	"github.com/paved-dev/paved/internal/app"
 	"github.com/paved-dev/paved/internal/catalog"
 	"github.com/spf13/cobra"
 )
@@ -45,33 +45,24 @@ Re-running it reports what already exists as unchanged.
 				t.Contact.Chat = c
 			}
 		}
-		cfg, err := g.load(cmd)
-		if err != nil {
-			return err
-		}
-		ctx, cancel := interruptible(cmd)
-		defer cancel()
-		db, cat, err := app.OpenCatalog(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		res, err := cat.Onboard(ctx, t)
-		if err != nil {
-			return err
-		}
-		if f == "json" {
-			return writeJSON(g.stdout, res)
-		}
-		fmt.Fprintf(g.stdout, "team %s (%s) onboarded:\n", res.Team.Name, res.Team.DisplayName)
-		for _, a := range res.Actions {
-			line := fmt.Sprintf("  %-9s %s %s", a.Change, a.What, a.Name)
-			if a.Detail != "" {
-				line += ": " + a.Detail
+		return g.withCatalog(cmd, func(ctx context.Context, cat *catalog.Catalog) error {
+			res, err := cat.Onboard(ctx, t)
+			if err != nil {
+				return err
 			}
-			fmt.Fprintln(g.stdout, line)
-		}
-		return nil
+			if f == "json" {
+				return writeJSON(g.stdout, res)
+			}
+			fmt.Fprintf(g.stdout, "team %s (%s) onboarded:\n", res.Team.Name, res.Team.DisplayName)
+			for _, a := range res.Actions {
+				line := fmt.Sprintf("  %-9s %s %s", a.Change, a.What, a.Name)
+				if a.Detail != "" {
+					line += ": " + a.Detail
+				}
+				fmt.Fprintln(g.stdout, line)
+			}
+			return nil
+		})
 	}
 	return cmd
 }
@@ -84,33 +75,21 @@ func newTeamListCmd(g *globals) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		cfg, err := g.load(cmd)
-		if err != nil {
-			return err
-		}
-		ctx, cancel := interruptible(cmd)
-		defer cancel()
-		db, cat, err := app.OpenCatalog(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		snap, err := cat.Snapshot(ctx)
-		if err != nil {
-			return err
-		}
-		if f == "json" {
-			return writeJSON(g.stdout, catalog.TeamList{Teams: orEmpty(snap.Teams)})
-		}
-		count := map[string]int{}
-		for _, s := range snap.Services {
-			count[s.Team]++
-		}
-		rows := [][]string{{"NAME", "DISPLAY NAME", "SERVICES", "CHAT", "EMAIL"}}
-		for _, t := range snap.Teams {
-			rows = append(rows, []string{t.Name, t.DisplayName, fmt.Sprint(count[t.Name]), dash(t.Contact.Chat), dash(t.Contact.Email)})
-		}
-		return table(g.stdout, rows)
+		return g.withCatalog(cmd, func(ctx context.Context, cat *catalog.Catalog) error {
+			snap := cat.Current()
+			if f == "json" {
+				return writeJSON(g.stdout, catalog.TeamList{Teams: orEmpty(snap.Teams)})
+			}
+			count := map[string]int{}
+			for _, s := range snap.Services {
+				count[s.Team]++
+			}
+			rows := [][]string{{"NAME", "DISPLAY NAME", "SERVICES", "CHAT", "EMAIL"}}
+			for _, t := range snap.Teams {
+				rows = append(rows, []string{t.Name, t.DisplayName, fmt.Sprint(count[t.Name]), dash(t.Contact.Chat), dash(t.Contact.Email)})
+			}
+			return table(g.stdout, rows)
+		})
 	}
 	return cmd
 }
