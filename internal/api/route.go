@@ -41,8 +41,11 @@ type Route struct {
 	RequestType string
 	Response    any
 	// Status is the success status (200 when zero).
-	Status  int
-	Handler http.HandlerFunc
+	Status int
+	// MaxBodyBytes raises the server's body limit for routes that take bulk
+	// uploads (0 keeps the server's limit).
+	MaxBodyBytes int64
+	Handler      http.HandlerFunc
 }
 
 // Param describes a query parameter.

@@ -14,6 +14,7 @@ import (
 	"github.com/paved-dev/paved/internal/catalog"
 	"github.com/paved-dev/paved/internal/config"
 	"github.com/paved-dev/paved/internal/demo"
+	"github.com/paved-dev/paved/internal/policy"
 	"github.com/paved-dev/paved/internal/server"
 	"github.com/paved-dev/paved/internal/store"
 	"github.com/paved-dev/paved/internal/web"
@@ -33,7 +34,10 @@ type App struct {
 	DB      *store.DB
 	Catalog *catalog.Catalog
 	Auth    *auth.Store
+	Policy  *policy.Service
 	Server  *server.Server
+	// Routes is every JSON API route the server mounts.
+	Routes []api.Route
 }
 
 // OpenStore opens and migrates the database named by cfg.
@@ -61,6 +65,10 @@ func OpenCatalog(ctx context.Context, cfg config.Config) (*store.DB, *catalog.Ca
 	if err == nil {
 		err = cat.SyncEnvironments(ctx, cfg.Environments)
 	}
+	// Onboarding defaults for new teams, in the order they are reported.
+	if days := cfg.PolicySettings.NewTeams.GraceDays; err == nil && days > 0 {
+		cat.AddOnboardStep(policy.GraceStep(days, time.Now))
+	}
 	if err != nil {
 		db.Close()
 		return nil, nil, fmt.Errorf("loading the catalog: %w", err)
@@ -78,6 +86,10 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		return nil, err
 	}
 	a := &App{Config: cfg, DB: db, Catalog: cat, Auth: auth.NewStore(db)}
+	if err := a.openGuardrails(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if opts.Demo {
 		if _, err := demo.Load(ctx, cat); err != nil {
 			db.Close()
@@ -96,14 +108,14 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	var routes []api.Route
-	routes = append(routes, cat.Routes()...)
-	routes = append(routes, a.Auth.Routes()...)
+	a.Routes = append(a.Routes, cat.Routes()...)
+	a.Routes = append(a.Routes, a.Auth.Routes()...)
+	a.Routes = append(a.Routes, a.Policy.Routes()...)
 	a.Server, err = server.New(server.Options{
 		DB:           db,
 		Auth:         a.Auth,
 		Version:      opts.Version,
-		Routes:       routes,
+		Routes:       a.Routes,
 		UI:           ui,
 		MaxBodyBytes: cfg.Server.MaxBodyBytes,
 		Logger:       opts.Logger,
@@ -113,6 +125,19 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// openGuardrails loads the policies.
+func (a *App) openGuardrails(ctx context.Context) error {
+	ps := policy.NewStore(a.DB)
+	grace, err := ps.Grace(ctx)
+	if err != nil {
+		return err
+	}
+	if a.Policy, err = policy.NewService(ctx, a.Config, ps, grace); err != nil {
+		return fmt.Errorf("loading policies: %w", err)
+	}
+	return nil
 }
 
 // Close releases the database.

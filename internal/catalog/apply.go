@@ -301,3 +301,15 @@ func validateDocument(doc *Document, snap Snapshot, source string) yamlfile.Erro
 	}
 	return errs
 }
+
+// Snapshot validates doc on its own (plus the given environments) and
+// returns it as a catalog snapshot, for tools that read catalog files
+// without a store, such as `paved check --catalog`.
+func (d Document) Snapshot(envs []Environment) (Snapshot, error) {
+	base := Snapshot{Environments: envs}
+	if errs := validateDocument(&d, base, "file"); len(errs) > 0 {
+		return Snapshot{}, errs
+	}
+	snap := Snapshot{Teams: d.Teams, Services: d.Services, Environments: append(envs, d.Environments...)}
+	return snap, nil
+}

@@ -26,8 +26,16 @@ type Config struct {
 	Environments []Environment `yaml:"environments"`
 	Ownership    Ownership     `yaml:"ownership"`
 
+	// Policies maps a policy or set id to its rollout.
+	Policies       map[string]PolicyRollout `yaml:"policies"`
+	PolicySettings PolicySettings           `yaml:"policy_settings"`
+	Exceptions     []PolicyException        `yaml:"exceptions"`
+
 	// File is where the configuration was read from ("" for defaults only).
 	File string `yaml:"-"`
+	// root is the parsed file, kept so that checks made later (a policy id
+	// that no loaded policy has) can still point at the line.
+	root *yaml.Node
 }
 
 // Server configures `paved serve`.
@@ -79,8 +87,9 @@ func Default() Config {
 			MaxBodyBytes: 1 << 20,
 			SessionHours: 12,
 		},
-		DataDir: "data",
-		Log:     Log{Level: "info", Format: "text"},
+		DataDir:        "data",
+		Log:            Log{Level: "info", Format: "text"},
+		PolicySettings: PolicySettings{DefaultMode: ModeWarn},
 		Environments: []Environment{
 			{Name: "dev"},
 			{Name: "staging"},
@@ -136,6 +145,7 @@ func Load(path string) (Config, error) {
 			return cfg, yamlfile.Error{File: name, Line: docs[1].Line, Msg: "paved.yaml must hold one YAML document, found " + fmt.Sprint(len(docs))}
 		}
 	}
+	cfg.root = root
 	applyEnv(&cfg, os.LookupEnv)
 	if !userEnvAliases {
 		// The default aliases are conveniences: keep only those whose target
@@ -186,6 +196,19 @@ func (c Config) hasEnvironment(name string) bool {
 		}
 	}
 	return false
+}
+
+// Problem returns an error for path (e.g. "policies.no-such-policy") at
+// its line in the file, for checks that need more than the file to make.
+func (c Config) Problem(path, format string, args ...any) error {
+	file, line := "(defaults)", 0
+	if c.File != "" {
+		file = filepath.Base(c.File)
+	}
+	if c.root != nil {
+		line = yamlfile.Line(c.root, path)
+	}
+	return yamlfile.Error{File: file, Line: line, Path: path, Msg: fmt.Sprintf(format, args...)}
 }
 
 // ProductionEnvironments returns the names of environments marked production.

@@ -70,6 +70,7 @@ func (c Config) Validate(root *yaml.Node) yamlfile.Errors {
 			v.add("ownership.aliases.environment."+raw, "%q is not a configured environment; valid: %s", env, strings.Join(envNames(c.Environments), ", "))
 		}
 	}
+	v.policies(c)
 	sort.SliceStable(v.errs, func(i, j int) bool { return v.errs[i].Line < v.errs[j].Line })
 	return v.errs
 }
