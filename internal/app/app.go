@@ -99,6 +99,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	ui, err := web.New(web.Options{
 		Catalog:    cat,
 		Auth:       a.Auth,
+		Policy:     a.Policy,
 		Demo:       opts.Demo,
 		SessionTTL: time.Duration(cfg.Server.SessionHours) * time.Hour,
 		Version:    opts.Version,

@@ -19,11 +19,14 @@ const (
 
 // Result is one violation with the action it gets today.
 type Result struct {
-	Policy      string        `json:"policy"`
-	Title       string        `json:"title"`
-	Severity    string        `json:"severity"`
-	Action      string        `json:"action"`
-	Mode        string        `json:"mode"`
+	Policy   string `json:"policy"`
+	Title    string `json:"title"`
+	Severity string `json:"severity"`
+	Action   string `json:"action"`
+	Mode     string `json:"mode"`
+	// Rule is the Rego rule that produced it: deny, violation or warn (a
+	// warn rule never denies, whatever the mode).
+	Rule        string        `json:"rule"`
 	Message     string        `json:"message"`
 	File        string        `json:"file"`
 	Line        int           `json:"line"`
@@ -124,7 +127,7 @@ func (c *Checker) Check(ctx context.Context, docs []Document, opts CheckOptions)
 			continue
 		}
 		r := Result{
-			Policy: v.Policy.ID, Title: v.Policy.Title, Severity: v.Policy.Severity, Mode: d.Mode,
+			Policy: v.Policy.ID, Title: v.Policy.Title, Severity: v.Policy.Severity, Mode: d.Mode, Rule: v.Rule,
 			Message: v.Message, File: v.File, Line: v.Line, Resource: v.Resource,
 			Team: o.Team, Service: o.Service, Environment: o.Environment, Remediation: v.Policy.Remediation,
 		}

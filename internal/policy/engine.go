@@ -110,12 +110,15 @@ func NewEngine(ctx context.Context, opts Options) (*Engine, error) {
 	if data == nil {
 		data = map[string]any{}
 	}
-	store := inmem.NewFromObject(map[string]any{"paved": data})
+	// Keep data as AST values so that reading data.paved.config does not
+	// convert the Go maps again on every evaluation.
+	store := inmem.NewFromObjectWithOpts(map[string]any{"paved": data}, inmem.OptReturnASTValuesOnRead(true))
 	for kind := range e.byKind {
 		q, err := rego.New(
 			rego.Query("data.paved.eval."+strings.ReplaceAll(kind, "-", "_")+".results"),
 			rego.Compiler(compiler),
 			rego.Store(store),
+			rego.StoreReadAST(true),
 		).PrepareForEval(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("preparing the %s policies: %w", kind, err)

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -65,8 +66,7 @@ func (s *Service) listPolicies(w http.ResponseWriter, r *http.Request) {
 }
 
 // Detail assembles one policy's page.
-func (s *Service) Detail(r *http.Request, id string) (PolicyDetail, error) {
-	ctx := r.Context()
+func (s *Service) Detail(ctx context.Context, id string) (PolicyDetail, error) {
 	ps, err := s.Summaries(ctx)
 	if err != nil {
 		return PolicyDetail{}, err
@@ -92,7 +92,7 @@ func (s *Service) Detail(r *http.Request, id string) (PolicyDetail, error) {
 }
 
 func (s *Service) getPolicy(w http.ResponseWriter, r *http.Request) {
-	d, err := s.Detail(r, r.PathValue("id"))
+	d, err := s.Detail(r.Context(), r.PathValue("id"))
 	if err != nil {
 		api.WriteError(w, r, err)
 		return
@@ -110,8 +110,7 @@ func (s *Service) preview(w http.ResponseWriter, r *http.Request) {
 }
 
 // TeamCompliance assembles a team's compliance panel.
-func (s *Service) TeamCompliance(r *http.Request, team string) (Compliance, error) {
-	ctx := r.Context()
+func (s *Service) TeamCompliance(ctx context.Context, team string) (Compliance, error) {
 	c := Compliance{Team: team}
 	var err error
 	if c.Findings, err = s.Store.Findings(ctx, team, ""); err != nil {
@@ -128,7 +127,7 @@ func (s *Service) TeamCompliance(r *http.Request, team string) (Compliance, erro
 }
 
 func (s *Service) compliance(w http.ResponseWriter, r *http.Request) {
-	c, err := s.TeamCompliance(r, r.PathValue("name"))
+	c, err := s.TeamCompliance(r.Context(), r.PathValue("name"))
 	if err != nil {
 		api.WriteError(w, r, err)
 		return

@@ -62,12 +62,18 @@ func (c *Counts) add(f Finding) {
 		c.Deny++
 	case ActionWarn:
 		c.Warn++
-		if f.Mode == config.ModeWarn {
+		if f.wouldDeny() {
 			c.WouldDeny++
 		}
 	case ActionExcepted:
 		c.Excepted++
 	}
+}
+
+// wouldDeny reports whether enforcing the policy would turn this warning
+// into a denial: a deny or violation rule warning only because of its mode.
+func (f Finding) wouldDeny() bool {
+	return f.Action == ActionWarn && f.Mode == config.ModeWarn && f.Rule != "warn"
 }
 
 // Summaries lists every loaded policy with its organisation-wide mode
@@ -121,7 +127,7 @@ func (s *Service) Preview(ctx context.Context, id string) (Preview, error) {
 	}
 	pv := Preview{Policy: id, Mode: s.Rollout.Mode(p, "", "", s.Now().UTC()).Mode, Teams: map[string][]Finding{}}
 	for _, f := range findings {
-		if f.Action == ActionWarn && f.Mode == config.ModeWarn {
+		if f.wouldDeny() {
 			pv.Teams[f.Team] = append(pv.Teams[f.Team], f)
 			pv.Total++
 		}

@@ -27,9 +27,16 @@ func NewStore(db *store.DB) *Store { return &Store{db: db} }
 type Upload struct {
 	Source  string   `json:"source" doc:"ci or admission"`
 	Results []Result `json:"results"`
-	// Resources lists every resource checked, violating or not, so that
-	// findings that were fixed close.
-	Resources []string `json:"resources"`
+	// Resources lists every resource checked, violating or not, with the
+	// team it belongs to, so that findings that were fixed close — and
+	// only that team's: resource names repeat across repositories.
+	Resources []CheckedResource `json:"resources"`
+}
+
+// CheckedResource is a resource a check looked at.
+type CheckedResource struct {
+	Resource string `json:"resource"`
+	Team     string `json:"team"`
 }
 
 // Sources a decision can come from.
@@ -44,13 +51,13 @@ func newID(prefix string) string {
 // Record stores every result as a decision, adds them to the daily
 // rollups and replaces the open findings of the checked resources, in one
 // transaction.
-func (s *Store) Record(ctx context.Context, up Upload, now time.Time) (int, error) {
+func (s *Store) Record(ctx context.Context, up Upload, now time.Time) (recorded int, err error) {
 	if up.Source != "ci" && up.Source != "admission" {
 		return 0, api.Invalid("source", "%q is not a source; use ci or admission", up.Source)
 	}
 	at := now.UTC().UnixMilli()
 	day := now.UTC().Format(config.DateLayout)
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		for i, r := range up.Results {
 			if r.Policy == "" || r.Action == "" || r.Resource.String() == "" {
 				return api.Invalid(fmt.Sprintf("results[%d]", i), "policy, action and resource are required")
@@ -72,17 +79,20 @@ func (s *Store) Record(ctx context.Context, up Upload, now time.Time) (int, erro
 		}
 		// Findings: what the latest check of a resource found is what is
 		// open for it now.
-		checked := append([]string{}, up.Resources...)
+		checked := append([]CheckedResource{}, up.Resources...)
 		for _, r := range up.Results {
-			checked = append(checked, r.Resource.String())
+			checked = append(checked, CheckedResource{Resource: r.Resource.String(), Team: r.Team})
 		}
-		seen := map[string]bool{}
-		for _, res := range checked {
-			if seen[res] {
+		seen := map[CheckedResource]bool{}
+		for _, c := range checked {
+			if c.Team == "" {
+				c.Team = "unowned"
+			}
+			if seen[c] {
 				continue
 			}
-			seen[res] = true
-			if _, err := tx.ExecContext(ctx, `DELETE FROM policy_findings WHERE resource = $1 AND source = $2`, res, up.Source); err != nil {
+			seen[c] = true
+			if _, err := tx.ExecContext(ctx, `DELETE FROM policy_findings WHERE resource = $1 AND source = $2 AND team = $3`, c.Resource, up.Source, c.Team); err != nil {
 				return err
 			}
 		}
@@ -91,16 +101,19 @@ func (s *Store) Record(ctx context.Context, up Upload, now time.Time) (int, erro
 			if team == "" {
 				team = "unowned"
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO policy_findings (policy, resource, source, team, service, environment, severity, action, mode, message, file, line, first_seen, last_seen)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
-				ON CONFLICT (policy, resource, source) DO UPDATE SET message = excluded.message, action = excluded.action, mode = excluded.mode, last_seen = excluded.last_seen`,
-				r.Policy, r.Resource.String(), up.Source, team, r.Service, r.Environment, r.Severity, r.Action, r.Mode, r.Message, r.File, r.Line, at); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO policy_findings (policy, resource, source, team, service, environment, severity, action, mode, rule, message, file, line, first_seen, last_seen)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+				ON CONFLICT (policy, resource, source, team) DO UPDATE SET message = excluded.message, action = excluded.action, mode = excluded.mode, rule = excluded.rule, last_seen = excluded.last_seen`,
+				r.Policy, r.Resource.String(), up.Source, team, r.Service, r.Environment, r.Severity, r.Action, r.Mode, r.Rule, r.Message, r.File, r.Line, at); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	return len(up.Results), err
+	if err != nil {
+		return 0, err
+	}
+	return len(up.Results), nil
 }
 
 // Finding is an open violation: the latest check of its resource found it.
@@ -114,6 +127,7 @@ type Finding struct {
 	Severity    string    `json:"severity"`
 	Action      string    `json:"action"`
 	Mode        string    `json:"mode"`
+	Rule        string    `json:"rule,omitempty"`
 	Message     string    `json:"message"`
 	File        string    `json:"file,omitempty"`
 	Line        int       `json:"line,omitempty"`
@@ -123,7 +137,7 @@ type Finding struct {
 
 // Findings lists open findings, optionally for one team and/or policy.
 func (s *Store) Findings(ctx context.Context, team, policyID string) ([]Finding, error) {
-	q := `SELECT policy, resource, source, team, service, environment, severity, action, mode, message, file, line, first_seen, last_seen FROM policy_findings WHERE 1 = 1`
+	q := `SELECT policy, resource, source, team, service, environment, severity, action, mode, rule, message, file, line, first_seen, last_seen FROM policy_findings WHERE 1 = 1`
 	var args []any
 	if team != "" {
 		args = append(args, team)
@@ -142,7 +156,7 @@ func (s *Store) Findings(ctx context.Context, team, policyID string) ([]Finding,
 	for rows.Next() {
 		var f Finding
 		var first, last int64
-		if err := rows.Scan(&f.Policy, &f.Resource, &f.Source, &f.Team, &f.Service, &f.Environment, &f.Severity, &f.Action, &f.Mode, &f.Message, &f.File, &f.Line, &first, &last); err != nil {
+		if err := rows.Scan(&f.Policy, &f.Resource, &f.Source, &f.Team, &f.Service, &f.Environment, &f.Severity, &f.Action, &f.Mode, &f.Rule, &f.Message, &f.File, &f.Line, &first, &last); err != nil {
 			return nil, err
 		}
 		f.FirstSeen, f.LastSeen = store.Time(first), store.Time(last)
@@ -195,7 +209,7 @@ func (s *Store) CreateException(ctx context.Context, e config.PolicyException) (
 	if err != nil {
 		return ex, api.Invalid("", "%v", err)
 	}
-	ex.CreatedAt = time.Now().UTC().Truncate(time.Millisecond)
+	ex.CreatedAt = time.Now().UTC().Truncate(time.Millisecond) // when it was made, not the judged day
 	_, err = s.db.W.ExecContext(ctx, `INSERT INTO policy_exceptions (id, policy, team, service, namespace, resource, reason, approver, expires, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		ex.ID, e.Policy, e.Team, e.Service, e.Namespace, e.Resource, e.Reason, e.Approver, e.Expires, ex.CreatedAt.UnixMilli())

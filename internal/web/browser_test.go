@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
+	"github.com/paved-dev/paved/internal/app"
 	"github.com/paved-dev/paved/internal/auth"
 	"github.com/paved-dev/paved/internal/demo"
 	"github.com/paved-dev/paved/internal/testenv"
@@ -26,11 +27,14 @@ const screenshotDir = "../../docs/screenshots"
 // as a Content-Security-Policy violation that would leave charts unstyled.
 func TestBrowserSignInAndTeamPage(t *testing.T) {
 	chromium := testenv.Chromium(t)
-	a, srv := openApp(t, false)
+	// Guardrails mid-rollout, with a month of checks, for the Guardrails
+	// page and the team page's compliance panel.
+	a, srv := openAppPrepared(t, false, func(a *app.App) { stageRollout(t, a) })
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, a.Catalog); err != nil {
 		t.Fatal(err)
 	}
+	seedHistory(t, a)
 	_, secret, err := a.Auth.Create(ctx, "browser-test", auth.RoleAdmin)
 	if err != nil {
 		t.Fatal(err)
@@ -130,9 +134,25 @@ func TestBrowserSignInAndTeamPage(t *testing.T) {
 	overview, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
 	must(err)
 
+	must(chromedp.Do(bctx,
+		chromedp.Navigate(srv.URL+"/policies"),
+		chromedp.WaitVisible(chromedp.CSS(`#policies table`)),
+	))
+	if h := strings.TrimSpace(text("h1")); h != "Guardrails" {
+		t.Errorf("guardrails heading %q", h)
+	}
+	if table, first := text("#policies table"), a.Policy.Engine.Policies()[0].Title; !strings.Contains(table, first) {
+		t.Errorf("the policies table does not show %q:\n%.500s", first, table)
+	}
+	// The top of the page (figures, chart, pipeline, the first policies):
+	// the whole table would make a very long image.
+	must(chromedp.Do(bctx, chromedp.EmulateViewport(1280, 1600)))
+	guardrails, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
+	must(err)
+
 	// On a phone-sized screen nothing may push the page wider than the
 	// screen: wide tables scroll inside their cards instead.
-	for _, path := range []string{"/", "/teams/payments", "/services"} {
+	for _, path := range []string{"/", "/teams/payments", "/services", "/policies", "/policies/" + a.Policy.Engine.Policies()[0].ID} {
 		must(chromedp.Do(bctx,
 			chromedp.EmulateViewport(390, 844),
 			chromedp.Navigate(srv.URL+path),
@@ -155,5 +175,6 @@ func TestBrowserSignInAndTeamPage(t *testing.T) {
 		must(os.MkdirAll(screenshotDir, 0o755))
 		must(os.WriteFile(filepath.Join(screenshotDir, "team.png"), team, 0o644))
 		must(os.WriteFile(filepath.Join(screenshotDir, "overview.png"), overview, 0o644))
+		must(os.WriteFile(filepath.Join(screenshotDir, "policies.png"), guardrails, 0o644))
 	}
 }

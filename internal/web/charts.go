@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -174,4 +175,132 @@ func styleToAttrs(m []byte) []byte {
 		out.WriteString(" " + k + `="` + v + `"`)
 	}
 	return out.Bytes()
+}
+
+// series is one named, coloured row of values of a stacked chart, one
+// value per category.
+type series struct {
+	Name   string
+	Color  string // #rrggbb, from paved.css
+	Values []int
+}
+
+// Colours of policy actions, matching the action badges in paved.css.
+const (
+	colorDeny     = "#d9534f"
+	colorWarn     = "#e0a526"
+	colorExcepted = "#8a97ab"
+)
+
+// stackOptions shape a stacked bar chart.
+type stackOptions struct {
+	// Horizontal draws one bar per category, first category on top;
+	// otherwise categories run left to right (a time series).
+	Horizontal bool
+	Width      int
+	Height     int
+	// LabelCount thins the category labels of a long time series.
+	LabelCount int
+	// Legend draws the series names above the chart; leave it off when
+	// the page prints a key with the totals.
+	Legend bool
+}
+
+// stackedBars draws series stacked within one bar per category, with a
+// legend naming the series. It returns "" when every value is zero.
+func stackedBars(title string, categories []string, ss []series, o stackOptions) (template.HTML, error) {
+	total, highest := 0, 0
+	for j := range categories {
+		stack := 0
+		for _, s := range ss {
+			if j < len(s.Values) {
+				stack += s.Values[j]
+			}
+		}
+		total, highest = total+stack, max(highest, stack)
+	}
+	if total == 0 || len(categories) == 0 {
+		return "", nil
+	}
+	labels := slices.Clone(categories)
+	values := make([][]float64, len(ss))
+	colors := make([]charts.Color, len(ss))
+	names := make([]string, len(ss))
+	for i, s := range ss {
+		values[i] = make([]float64, len(categories))
+		for j := range categories {
+			k := j
+			if o.Horizontal {
+				// The library draws the first category at the bottom.
+				k = len(categories) - 1 - j
+			}
+			if j < len(s.Values) {
+				values[i][k] = float64(s.Values[j])
+			}
+		}
+		colors[i], names[i] = charts.ColorFromHex(s.Color), s.Name
+	}
+	if o.Horizontal {
+		slices.Reverse(labels)
+	}
+	opt := charts.NewBarChartOptionWithData(values)
+	opt.Horizontal = o.Horizontal
+	opt.StackSeries = charts.Ptr(true)
+	opt.Theme = chartTheme.WithSeriesColors(colors)
+	opt.Padding = charts.Box{Top: 10, Right: 30, Bottom: 10, Left: 10}
+	for i := range opt.SeriesList {
+		opt.SeriesList[i].Name = names[i]
+	}
+	if o.Legend {
+		opt.Legend.SeriesNames = names
+		opt.Legend.FontStyle = charts.NewFontStyleWithSize(chartFontSize)
+	} else {
+		opt.Legend.Show = charts.Ptr(false)
+	}
+	opt.CategoryAxis.Labels = labels
+	opt.CategoryAxis.LabelFontStyle = charts.NewFontStyleWithSize(chartFontSize)
+	if o.LabelCount > 0 {
+		opt.CategoryAxis.LabelCount = o.LabelCount
+	}
+	// Counts are whole: ticks at whole, round steps.
+	top, ticks := countAxis(highest, 5)
+	opt.ValueAxis[0].Min = charts.Ptr(0.0)
+	opt.ValueAxis[0].Max = charts.Ptr(float64(top))
+	opt.ValueAxis[0].LabelCount = ticks
+	opt.ValueAxis[0].PreferNiceIntervals = charts.Ptr(false)
+	opt.ValueAxis[0].ValueFormatter = formatCount
+	opt.ValueAxis[0].LabelFontStyle = charts.NewFontStyleWithSize(chartFontSize)
+	opt.ValueFormatter = formatCount
+	opt.BarSize = 0.7
+	w, h := o.Width, o.Height
+	if w == 0 {
+		w = 960
+	}
+	if h == 0 {
+		h = 260
+		if o.Horizontal {
+			h = 80 + 30*len(categories)
+		}
+	}
+	p := charts.NewPainter(charts.PainterOptions{OutputFormat: charts.ChartOutputSVG, Width: w, Height: h})
+	if err := p.BarChart(opt); err != nil {
+		return "", err
+	}
+	return svgBytes(p, title)
+}
+
+// countAxis picks a count axis for values up to highest: its top and the
+// number of labels, at most maxSteps+1, stepping by 1, 2 or 5 times a power
+// of ten so every tick is a whole number.
+func countAxis(highest, maxSteps int) (top, labels int) {
+	highest = max(highest, 1)
+	for base := 1; ; base *= 10 {
+		for _, m := range []int{1, 2, 5} {
+			step := base * m
+			steps := (highest + step - 1) / step
+			if steps <= maxSteps {
+				return steps * step, steps + 1
+			}
+		}
+	}
 }

@@ -78,3 +78,38 @@ func TestSentence(t *testing.T) {
 		}
 	}
 }
+
+func TestStackedBars(t *testing.T) {
+	cats := []string{"Payments", "Identity & <Access>"}
+	ss := []series{{"deny", colorDeny, []int{3, 1}}, {"warn", colorWarn, []int{2, 0}}}
+	for _, o := range []stackOptions{{Horizontal: true, Legend: true}, {Height: 200, LabelCount: 2}} {
+		h, err := stackedBars("Open findings", cats, ss, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		svg := string(h)
+		if !strings.HasPrefix(svg, `<svg role="img" aria-label="Open findings" `) {
+			t.Errorf("%+v: SVG starts %.80q", o, svg)
+		}
+		if strings.Contains(svg, "style=") || strings.Contains(svg, "<Access>") {
+			t.Errorf("%+v: SVG has inline styles or an unescaped label", o)
+		}
+		if strings.Contains(svg, ">deny<") != o.Legend {
+			t.Errorf("%+v: legend shown = %v", o, !o.Legend)
+		}
+	}
+	zero := []series{{"deny", colorDeny, []int{0, 0}}}
+	if h, err := stackedBars("none", cats, zero, stackOptions{}); err != nil || h != "" {
+		t.Errorf("an all-zero chart gives %q, %v", h, err)
+	}
+}
+
+func TestCountAxis(t *testing.T) {
+	for _, tc := range []struct{ highest, top, labels int }{
+		{0, 1, 2}, {1, 1, 2}, {4, 4, 5}, {5, 5, 6}, {7, 8, 5}, {17, 20, 5}, {26, 30, 4}, {99, 100, 6}, {1234, 1500, 4},
+	} {
+		if top, labels := countAxis(tc.highest, 5); top != tc.top || labels != tc.labels {
+			t.Errorf("countAxis(%d) = %d, %d; want %d, %d", tc.highest, top, labels, tc.top, tc.labels)
+		}
+	}
+}

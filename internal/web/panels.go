@@ -30,6 +30,8 @@ var teamPanels []teamPanel
 
 // renderedPanel is a panel ready for the team template.
 type renderedPanel struct {
+	// ID anchors the section (#compliance); it is the panel's template name.
+	ID    string
 	Title string
 	Body  template.HTML
 }
@@ -49,7 +51,7 @@ func (u *ui) renderPanels(r *http.Request, t catalog.Team) ([]renderedPanel, err
 		if err := u.pages.byName["team"].ExecuteTemplate(&buf, p.Template, data); err != nil {
 			return nil, fmt.Errorf("rendering the %s panel: %w", p.Title, err)
 		}
-		out = append(out, renderedPanel{Title: p.Title, Body: template.HTML(buf.Bytes())})
+		out = append(out, renderedPanel{ID: p.Template, Title: p.Title, Body: template.HTML(buf.Bytes())})
 	}
 	return out, nil
 }

@@ -31,6 +31,7 @@ var nav = []navItem{
 	{"Overview", "/"},
 	{"Teams", "/teams"},
 	{"Services", "/services"},
+	{"Guardrails", "/policies"},
 }
 
 // navLink is a nav entry as rendered for one request.
@@ -68,7 +69,7 @@ type pageSet struct {
 	byName map[string]*template.Template
 }
 
-var pageNames = []string{"overview", "teams", "team", "services", "service", "login", "error"}
+var pageNames = []string{"overview", "teams", "team", "services", "service", "policies", "policy", "login", "error"}
 
 func parsePages(assets *assetSet) (*pageSet, error) {
 	funcs := template.FuncMap{

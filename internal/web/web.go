@@ -11,12 +11,15 @@ import (
 	"github.com/paved-dev/paved/internal/api"
 	"github.com/paved-dev/paved/internal/auth"
 	"github.com/paved-dev/paved/internal/catalog"
+	"github.com/paved-dev/paved/internal/policy"
 )
 
 // Options configure the UI.
 type Options struct {
 	Catalog *catalog.Catalog
 	Auth    *auth.Store
+	// Policy serves the guardrails pages and the team compliance panel.
+	Policy *policy.Service
 	// Demo makes pages readable without signing in (writes still need a
 	// session).
 	Demo       bool
@@ -29,6 +32,7 @@ type Options struct {
 type ui struct {
 	cat    *catalog.Catalog
 	auth   *auth.Store
+	pol    *policy.Service
 	demo   bool
 	ttl    time.Duration
 	ver    string
@@ -54,7 +58,7 @@ func New(opts Options) (http.Handler, error) {
 		return nil, err
 	}
 	u := &ui{
-		cat: opts.Catalog, auth: opts.Auth, demo: opts.Demo, ttl: opts.SessionTTL,
+		cat: opts.Catalog, auth: opts.Auth, pol: opts.Policy, demo: opts.Demo, ttl: opts.SessionTTL,
 		ver: opts.Version, log: opts.Logger, pages: pages, assets: assets,
 	}
 	return u.routes(), nil
@@ -74,6 +78,8 @@ func (u *ui) routes() http.Handler {
 	mux.HandleFunc("GET /teams/{name}", u.page(api.Read, u.team))
 	mux.HandleFunc("GET /services", u.page(api.Read, u.services))
 	mux.HandleFunc("GET /services/{name}", u.page(api.Read, u.service))
+	mux.HandleFunc("GET /policies", u.page(api.Read, u.policies))
+	mux.HandleFunc("GET /policies/{id}", u.page(api.Read, u.policy))
 
 	// Everything else is a styled 404 rather than the mux's plain text.
 	mux.HandleFunc("/", u.page(api.Public, func(w http.ResponseWriter, r *http.Request, v *viewer) error {

@@ -572,7 +572,7 @@ func BenchmarkPages(b *testing.B) {
 		b.Fatal(err)
 	}
 	h := a.Server.Handler()
-	for _, path := range []string{"/", "/teams", "/teams/team-007", "/services", "/services?team=team-007", "/services/team-007-svc-03"} {
+	for _, path := range []string{"/", "/teams", "/teams/team-007", "/services", "/services?team=team-007", "/services/team-007-svc-03", "/policies"} {
 		b.Run(path, func(b *testing.B) {
 			req := httptest.NewRequest("GET", path, nil)
 			for b.Loop() {

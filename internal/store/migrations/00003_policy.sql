@@ -41,12 +41,13 @@ CREATE TABLE policy_findings (
     severity    TEXT NOT NULL DEFAULT '',
     action      TEXT NOT NULL,
     mode        TEXT NOT NULL DEFAULT '',
+    rule        TEXT NOT NULL DEFAULT '',
     message     TEXT NOT NULL,
     file        TEXT NOT NULL DEFAULT '',
     line        BIGINT NOT NULL DEFAULT 0,
     first_seen  BIGINT NOT NULL,
     last_seen   BIGINT NOT NULL,
-    PRIMARY KEY (policy, resource, source)
+    PRIMARY KEY (policy, resource, source, team)
 );
 CREATE INDEX policy_findings_team ON policy_findings (team);
 
