@@ -166,6 +166,8 @@ Exit codes:      0 ok, 1 a check failed, 2 usage, input or environment error`,
 		newTeamCmd(g),
 		newServiceCmd(g),
 		newTokenCmd(g),
+		newCheckCmd(g),
+		newPolicyCmd(g),
 	)
 	return root
 }

@@ -18,9 +18,10 @@
 //	package paved.kubernetes.run_as_non_root
 //
 // Rules follow the conftest convention: `deny`, `warn` and `violation` are
-// sets of messages, or of objects with a `msg` field (and optionally
-// `resource`, naming a resource by address inside a multi-resource input, so
-// the result points at that resource's file and line). A module without
+// sets of messages, or of objects with a `msg` field and optionally
+// `resource` (naming a resource by address inside a multi-resource input, so
+// the result points at that resource's file and line) or `line` (a line in
+// the document's file, such as a Dockerfile instruction's). A module without
 // paved metadata in package main (conftest's default) runs unchanged as a
 // custom policy: its id is its package path.
 //
@@ -35,8 +36,9 @@
 //     (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob,
 //     ReplicationController), so one rule covers them all.
 //   - terraform: one resource, from a plan (`terraform show -json`) or from
-//     .tf files: {address, type, name, provider, mode, source: "plan"|"hcl",
-//     values, unknown, tags}. values holds the known attribute values
+//     .tf files: {address, module, type, name, index, provider, mode,
+//     source: "plan"|"hcl", actions, values, unknown, references, tags}
+//     (package input documents every field). values holds the known attribute values
 //     (after for a plan); unknown mirrors values' shape with true where a
 //     value is unknown until apply (after_unknown, or an HCL expression that
 //     cannot be resolved statically) — an unknown value is never a
@@ -46,8 +48,9 @@
 //     module as {resources: [...]} for policies that relate resources (a
 //     bucket and its public access block).
 //   - dockerfile: conftest's shape: a list of instructions
-//     {Cmd, Flags, Value, Stage, Original}, Cmd lower-cased, Stage the
-//     0-based stage index, so conftest Dockerfile policies run unchanged.
+//     {Cmd, SubCmd, JSON, Flags, Value, Stage, Original, Line}, Cmd
+//     lower-cased, Stage the 0-based stage index, so conftest Dockerfile
+//     policies run unchanged.
 //
 // # Data
 //

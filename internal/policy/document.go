@@ -60,6 +60,8 @@ func (r Resource) String() string {
 	switch {
 	case r.Address != "":
 		return r.Address
+	case r.Kind == "Dockerfile":
+		return r.Name // the file path already says what it is
 	case r.Namespace != "":
 		return r.Kind + "/" + r.Namespace + "/" + r.Name
 	case r.Kind != "" && r.Name != "":

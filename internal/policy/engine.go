@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -358,6 +359,13 @@ func (e *Engine) evalOne(ctx context.Context, i int, doc *Document) ([]Violation
 			v.Message = r
 		case map[string]any:
 			v.Message = messageOf(r)
+			// A result may point at its own line (a Dockerfile
+			// instruction, say) within the document's file.
+			if n, ok := r["line"].(json.Number); ok {
+				if line, err := n.Int64(); err == nil && line > 0 {
+					v.Line = int(line)
+				}
+			}
 			if addr, ok := r["resource"].(string); ok && addr != "" {
 				if loc, ok := doc.Locations[addr]; ok {
 					v.File, v.Line, v.Resource = loc.File, loc.Line, loc.Resource

@@ -2,6 +2,8 @@ package policy
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -174,5 +176,18 @@ func TestRolloutRejectsUnknownIDs(t *testing.T) {
 	}
 	if _, err := NewRollout(cfg, e.Policies(), nil); err == nil || !strings.Contains(err.Error(), `policies.no-such-policy: "no-such-policy" is not a loaded policy or set`) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestResultLineOverride(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "p.rego"), []byte("package main\n\ndeny contains {\"msg\": \"here\", \"line\": 7} if input.kind == \"Deployment\"\n"), 0o644)
+	e, err := NewEngine(context.Background(), Options{NoBuiltin: true, Dirs: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := e.Evaluate(context.Background(), []Document{deployment("web", 1, true, nil)})
+	if err != nil || len(vs) != 1 || vs[0].Line != 7 {
+		t.Fatalf("%+v %v", vs, err)
 	}
 }

@@ -1,0 +1,27 @@
+# METADATA
+# title: "Pod Security baseline: privileged containers"
+# description: >-
+#   A privileged container has every capability and full access to the node's
+#   devices, which disables most container isolation. The Pod Security
+#   Standards baseline profile allows securityContext.privileged only unset or
+#   false, on containers, init containers and ephemeral containers. Applies to
+#   Pods and to every controller's pod template.
+# custom:
+#   id: pss-baseline-privileged
+#   severity: critical
+#   inputs: [kubernetes]
+#   sets: [pod-security-baseline, pod-security-restricted]
+#   remediation: >-
+#     Remove securityContext.privileged from the container (or set it to
+#     false). If the container needs one specific privilege, add just that
+#     capability under securityContext.capabilities.add, if the baseline list
+#     allows it.
+package paved.kubernetes.pss_baseline_privileged
+
+import data.paved.lib.kubernetes
+
+deny contains {"msg": msg} if {
+	some c in kubernetes.containers
+	c.securityContext.privileged == true
+	msg := sprintf("%s sets securityContext.privileged: true; privileged containers are not allowed (remove it or set it to false)", [kubernetes.label(c)])
+}

@@ -1,0 +1,28 @@
+# METADATA
+# title: "Pod Security baseline: /proc mount type"
+# description: >-
+#   The default /proc mount masks and makes read-only the parts of /proc that
+#   expose the node. The Pod Security Standards baseline profile allows
+#   securityContext.procMount only unset or Default on containers, init
+#   containers and ephemeral containers, except in pods that run in their own
+#   user namespace (spec.hostUsers: false), where any value is allowed
+#   (Kubernetes 1.35+). Applies to Pods and to every controller's pod template.
+# custom:
+#   id: pss-baseline-proc-mount
+#   severity: medium
+#   inputs: [kubernetes]
+#   sets: [pod-security-baseline, pod-security-restricted]
+#   remediation: >-
+#     Remove securityContext.procMount from the container or set it to Default.
+#     Unmasked is only allowed when the pod sets hostUsers: false.
+package paved.kubernetes.pss_baseline_proc_mount
+
+import data.paved.lib.kubernetes
+
+deny contains {"msg": msg} if {
+	not kubernetes.in_user_namespace
+	some c in kubernetes.containers
+	proc_mount := c.securityContext.procMount
+	not proc_mount in {null, "Default"}
+	msg := sprintf("%s sets securityContext.procMount: %s; only Default is allowed unless the pod sets %s.hostUsers: false", [kubernetes.label(c), json.marshal(proc_mount), kubernetes.pod.path])
+}

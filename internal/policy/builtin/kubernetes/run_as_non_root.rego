@@ -1,0 +1,61 @@
+# METADATA
+# title: Containers must not run as root
+# description: >-
+#   A container running as UID 0 is root on the node if it ever escapes its
+#   isolation. Every container, init container and ephemeral container must
+#   run with runAsNonRoot: true and must not run as UID 0. Both settings are
+#   inherited from the pod's securityContext, and a container's own value
+#   overrides the pod's (the same inheritance the Pod Security Standards use).
+#   Unlike the restricted profile, pods with hostUsers: false are not exempt.
+#   Applies to Pods and to every controller's pod template.
+# custom:
+#   id: run-as-non-root
+#   severity: high
+#   inputs: [kubernetes]
+#   remediation: >-
+#     Set runAsNonRoot: true in the pod's securityContext
+#     (spec.template.spec.securityContext in a controller; containers inherit
+#     it) or in each container's securityContext, remove runAsNonRoot: false and
+#     runAsUser: 0, and build the image with a non-root USER (or set
+#     securityContext.runAsUser to a non-zero UID such as 10001).
+package paved.kubernetes.run_as_non_root
+
+import data.paved.lib.kubernetes
+
+# A container's own runAsNonRoot / runAsUser overrides the pod's; unset (or
+# null) inherits it. Written without function calls on the per-container
+# path: the pod-level facts are computed once.
+
+# The container says runAsNonRoot: false (or anything but true).
+deny contains {"msg": msg} if {
+	some c in kubernetes.containers
+	value := c.securityContext.runAsNonRoot
+	not value in {true, null}
+	msg := sprintf("%s may run as root: securityContext.runAsNonRoot is %s; set it to true", [kubernetes.label(c), json.marshal(value)])
+}
+
+# The container leaves it unset and the pod does not say true.
+deny contains {"msg": msg} if {
+	not kubernetes.pod_security_context.runAsNonRoot == true
+	some c in kubernetes.containers
+	object.get(c.container, ["securityContext", "runAsNonRoot"], null) == null
+	msg := _inherited_msg(c)
+}
+
+deny contains {"msg": msg} if {
+	some c in kubernetes.containers
+	c.securityContext.runAsUser == 0
+	msg := sprintf("%s runs as UID 0 (securityContext.runAsUser: 0); use a non-zero UID such as 10001", [kubernetes.label(c)])
+}
+
+deny contains {"msg": msg} if {
+	kubernetes.pod_security_context.runAsUser == 0
+	some c in kubernetes.containers
+	object.get(c.container, ["securityContext", "runAsUser"], null) == null
+	msg := sprintf("%s runs as UID 0 (the pod's %s.securityContext.runAsUser: 0); use a non-zero UID such as 10001", [kubernetes.label(c), kubernetes.pod.path])
+}
+
+_inherited_msg(c) := sprintf("%s may run as root: the pod's %s.securityContext.runAsNonRoot is %s; set it to true", [kubernetes.label(c), kubernetes.pod.path, json.marshal(value)]) if {
+	value := kubernetes.pod_security_context.runAsNonRoot
+	value != null
+} else := sprintf("%s may run as root: set securityContext.runAsNonRoot: true on it or on the pod (%s.securityContext)", [kubernetes.label(c), kubernetes.pod.path])
