@@ -254,7 +254,7 @@ func writePlan(path string, n int) error {
 			c = rc{Type: "aws_instance", ProviderName: "registry.terraform.io/hashicorp/aws",
 				Change: change{After: map[string]any{"ami": "ami-0c55b159cbfafe1f0", "instance_type": "t3.medium", "monitoring": true,
 					"root_block_device": []any{map[string]any{"encrypted": true, "volume_size": 50, "volume_type": "gp3"}},
-					"metadata_options": []any{map[string]any{"http_tokens": "required", "http_endpoint": "enabled"}}, "tags": tags, "tags_all": tags},
+					"metadata_options":  []any{map[string]any{"http_tokens": "required", "http_endpoint": "enabled"}}, "tags": tags, "tags_all": tags},
 					AfterUnknown: map[string]any{"arn": true, "id": true, "private_ip": true, "public_ip": true, "primary_network_interface_id": true}}}
 		case 3:
 			c = rc{Type: "aws_security_group", ProviderName: "registry.terraform.io/hashicorp/aws",
