@@ -32,8 +32,8 @@ prefixes := [lower(trim_space(p)) |
 ]
 
 deny contains {"msg": msg} if {
-	count(prefixes) > 0
 	some c in kubernetes.containers
+	count(prefixes) > 0
 	image := c.container.image
 	is_string(image)
 	image != ""

@@ -9,9 +9,10 @@
 #   paved.yaml's ownership section names (team_keys, service_keys,
 #   environment_keys; keys compare case-insensitively, and the first key
 #   present wins). On a controller the labels may sit on metadata.labels or
-#   on the pod template's labels. When the catalog is available, the team
+#   on the pod template's labels (metadata.labels is read first). When the
+#   catalog is available (data.paved.catalog.available), the team
 #   (normalised and mapped through ownership.aliases.team) must be a team in
-#   the catalog.
+#   the catalog; otherwise that check is skipped.
 # custom:
 #   id: ownership-labels
 #   severity: high
@@ -27,32 +28,25 @@ package paved.kubernetes.ownership_labels
 import data.paved.lib.kubernetes
 import data.paved.lib.ownership
 
-# The label keys paved.yaml's ownership section names for team, service
-# and environment, in order of preference (paved's defaults when it leaves a
-# list unset or empty), as written for messages and normalised (lower case,
-# trimmed) for lookups. Few, complete rules: OPA computes each once per
-# document.
-keys := {"team": _team_keys, "service": _service_keys, "environment": _environment_keys}
+_default_keys := {
+	"team": ["team", "owner", "paved.dev/team"],
+	"service": ["service", "paved.dev/service", "app.kubernetes.io/name", "app"],
+	"environment": ["environment", "env", "paved.dev/environment"],
+}
 
-_team_keys := ks if {
-	ks := kubernetes.config.ownership.team_keys
-	is_array(ks)
-	count(ks) > 0
-} else := ["team", "owner", "paved.dev/team"]
+# keys[what] lists the label keys paved.yaml's ownership section names for
+# team, service and environment (team_keys, service_keys, environment_keys),
+# in order of preference, or paved's defaults when it leaves a list unset or
+# empty.
+keys := {what: ks |
+	some what, defaults in _default_keys
+	configured := object.get(kubernetes.config, ["ownership", concat("", [what, "_keys"])], [])
+	ks := {true: configured, false: defaults}[_usable(configured)]
+}
 
-_service_keys := ks if {
-	ks := kubernetes.config.ownership.service_keys
-	is_array(ks)
-	count(ks) > 0
-} else := ["service", "paved.dev/service", "app.kubernetes.io/name", "app"]
+_usable(ks) := count(ks) > 0 if is_array(ks)
 
-_environment_keys := ks if {
-	ks := kubernetes.config.ownership.environment_keys
-	is_array(ks)
-	count(ks) > 0
-} else := ["environment", "env", "paved.dev/environment"]
-
-_lookup := {what: [lower(trim_space(k)) | some k in ks; is_string(k)] | some what, ks in keys}
+else := false
 
 _applies if kubernetes.is_workload
 
@@ -65,12 +59,16 @@ _applies if input.kind == "Service"
 # none). When every label key is already in normalised form, the usual
 # case, looking the normalised keys up directly gives what first_present
 # would at a fraction of the cost; otherwise first_present decides.
+#
+# A few complete rules, each evaluated once per document: OPA's per-rule
+# overhead dominates the cost of policies this small.
 found := {what: v |
-	some what, lookup in _lookup
+	some what, ks in keys
 	v := [x |
 		some labels in [_metadata_labels, kubernetes.pod_labels]
-		some k in lookup
-		x := labels[k]
+		some k in ks
+		is_string(k)
+		x := labels[lower(trim_space(k))]
 		is_string(x)
 		trim_space(x) != ""
 	][0]

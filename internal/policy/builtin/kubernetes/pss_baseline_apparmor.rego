@@ -30,7 +30,7 @@ deny contains {"msg": msg} if {
 	some s in kubernetes.security_contexts
 	profile := s.securityContext.appArmorProfile
 	profile != null
-	type := _type(profile)
+	type := object.get(s.object, ["securityContext", "appArmorProfile", "type"], "")
 	not type in {"RuntimeDefault", "Localhost"}
 	msg := sprintf("%s.appArmorProfile.type: %s; only RuntimeDefault or Localhost are allowed (or leave it unset)", [kubernetes.setter(s), json.marshal(type)])
 }
@@ -42,12 +42,11 @@ deny contains {"msg": msg} if {
 	msg := sprintf("%s.annotations[%q] is %s for container %q; only runtime/default or localhost/<profile> are allowed (better: securityContext.appArmorProfile.type: RuntimeDefault)", [kubernetes.pod.metadata_path, key, json.marshal(value), substring(key, count(_annotation_prefix), -1)])
 }
 
-_type(profile) := kubernetes.string_at(profile, "type") if is_object(profile)
-
-else := profile
-
 _allowed_annotation("")
 
 _allowed_annotation("runtime/default")
 
-_allowed_annotation(value) if startswith(value, "localhost/")
+_allowed_annotation(value) if {
+	is_string(value)
+	startswith(value, "localhost/")
+}

@@ -24,11 +24,7 @@ deny contains {"msg": msg} if {
 	some s in kubernetes.security_contexts
 	profile := s.securityContext.seccompProfile
 	profile != null
-	type := _type(profile)
+	type := object.get(s.object, ["securityContext", "seccompProfile", "type"], "")
 	not type in {"RuntimeDefault", "Localhost"}
 	msg := sprintf("%s.seccompProfile.type: %s; only RuntimeDefault or Localhost are allowed", [kubernetes.setter(s), json.marshal(type)])
 }
-
-_type(profile) := kubernetes.string_at(profile, "type") if is_object(profile)
-
-else := profile

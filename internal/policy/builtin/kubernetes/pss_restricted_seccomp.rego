@@ -26,7 +26,7 @@ deny contains {"msg": msg} if {
 	some s in kubernetes.security_contexts
 	profile := s.securityContext.seccompProfile
 	profile != null
-	type := _type(profile)
+	type := object.get(s.object, ["securityContext", "seccompProfile", "type"], "")
 	not type in {"RuntimeDefault", "Localhost"}
 	msg := sprintf("%s.seccompProfile.type: %s; use RuntimeDefault or Localhost", [kubernetes.setter(s), json.marshal(type)])
 }
@@ -38,7 +38,3 @@ deny contains {"msg": msg} if {
 	object.get(c.container, ["securityContext", "seccompProfile"], null) == null
 	msg := sprintf("%s has no seccomp profile: set securityContext.seccompProfile.type: RuntimeDefault on it or on the pod (%s.securityContext)", [kubernetes.label(c), kubernetes.pod.path])
 }
-
-_type(profile) := kubernetes.string_at(profile, "type") if is_object(profile)
-
-else := profile

@@ -5,9 +5,11 @@
 #   isolation. Every container, init container and ephemeral container must
 #   run with runAsNonRoot: true and must not run as UID 0. Both settings are
 #   inherited from the pod's securityContext, and a container's own value
-#   overrides the pod's (the same inheritance the Pod Security Standards use).
-#   Unlike the restricted profile, pods with hostUsers: false are not exempt.
-#   Applies to Pods and to every controller's pod template.
+#   overrides the pod's, so what counts is the value each container ends up
+#   with (a container's runAsNonRoot: true overrides a pod-level false, which
+#   pss-restricted-run-as-non-root still reports). Unlike the restricted
+#   profile, pods with hostUsers: false are not exempt. Applies to Pods and
+#   to every controller's pod template.
 # custom:
 #   id: run-as-non-root
 #   severity: high

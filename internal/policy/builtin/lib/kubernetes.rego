@@ -215,13 +215,15 @@ inherited(entry, field) := v if {
 # container's, for controls that apply to both alike (seLinuxOptions,
 # seccompProfile, appArmorProfile, windowsOptions, runAsUser):
 #   container        the containers entry, or null for the pod level
-#   securityContext  the securityContext ({} when unset)
+#   object           what holds the securityContext: the pod spec or the
+#                    container (an object: object.get paths into it are safe)
+#   securityContext  the securityContext (as containers holds it)
 # setter(s) starts a message about one: "the pod sets
 # spec.template.spec.securityContext" or `container "app" sets
 # securityContext`.
 security_contexts := array.concat(
-	[{"container": null, "securityContext": pod_security_context}],
-	[{"container": c, "securityContext": c.securityContext} | some c in containers],
+	[{"container": null, "object": pod.spec, "securityContext": pod_security_context}],
+	[{"container": c, "object": c.container, "securityContext": c.securityContext} | some c in containers],
 )
 
 setter(s) := concat("", ["the pod sets ", pod.path, ".securityContext"]) if s.container == null
@@ -244,48 +246,18 @@ volume_name(v) := v.volume.name if {
 
 volume_path(v) := concat("", [pod.path, ".volumes[", format_int(v.index, 10), "]"])
 
-# string_at returns obj[key] when it is a string, else "" (unset, null).
-string_at(obj, key) := v if {
-	v := obj[key]
-	is_string(v)
-} else := ""
-
-# object_at returns obj[key] when it is an object, else {}.
-object_at(obj, key) := v if {
-	v := obj[key]
-	is_object(v)
-} else := {}
-
-# array_at returns obj[key] when it is an array, else [].
-array_at(obj, key) := v if {
-	v := obj[key]
-	is_array(v)
-} else := []
-
-# string_labels returns the string-valued entries of a labels object.
-string_labels(labels) := {k: v | some k, v in labels; is_string(v)}
-
 # ---- images ----------------------------------------------------------------
 
 # image_digest_pinned is true when the image reference ends in a digest
 # (name@sha256:<hex>).
 image_digest_pinned(image) if regex.match(`@[a-zA-Z0-9]+([+._-][a-zA-Z0-9]+)*:[0-9a-fA-F]{32,}$`, image)
 
-# image_version_tagged is true when an image reference without a digest
-# carries a tag other than latest. A ':' followed by a '/' is a registry
-# port, not a tag: "registry:5000/app" is untagged.
-image_version_tagged(image) if {
-	not contains(image, "@")
-	regex.match(`:[a-zA-Z0-9_][a-zA-Z0-9_.-]*$`, image)
-	not endswith(image, ":latest")
-}
-
 # image_tag returns the tag of an image reference: what follows ':' in the
 # last path segment, so "registry:5000/app" has no tag and
 # "registry:5000/app:1.2" has tag "1.2". Undefined when untagged.
 image_tag(image) := tag if {
-	name := split(image, "@")[0]
-	segments := split(name, "/")
+	reference := split(image, "@")[0]
+	segments := split(reference, "/")
 	last := segments[count(segments) - 1]
 	i := indexof(last, ":")
 	i >= 0
@@ -315,7 +287,7 @@ image_registry(image) := split(normalized_image(image), "/")[0]
 
 _canonical_registry(host) := object.get({"index.docker.io": "docker.io", "registry-1.docker.io": "docker.io"}, host, host)
 
-_with_host(host, path) := concat("", ["docker.io/library/", path]) if {
+_with_host(host, repository) := concat("", ["docker.io/library/", repository]) if {
 	host == "docker.io"
-	not contains(path, "/")
-} else := concat("/", [host, path])
+	not contains(repository, "/")
+} else := concat("/", [host, repository])
