@@ -128,6 +128,19 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	return a, nil
 }
 
+// LoadDemoHistory gives a fresh demo database the history of the demo
+// organisation (a month of CI checks...) through the capabilities' own
+// ingest paths. `paved serve --demo` calls it; tests that want the demo
+// catalog without history do not. A database that already has history
+// keeps it.
+func (a *App) LoadDemoHistory(ctx context.Context) error {
+	days, err := a.Policy.Store.Days(ctx, time.Now().AddDate(-1, 0, 0), "", "")
+	if err != nil || len(days) > 0 {
+		return err
+	}
+	return demo.LoadGuardrails(ctx, a.Policy, a.Catalog, a.Config, time.Now())
+}
+
 // openGuardrails loads the policies.
 func (a *App) openGuardrails(ctx context.Context) error {
 	ps := policy.NewStore(a.DB)

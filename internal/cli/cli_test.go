@@ -172,6 +172,23 @@ func TestServeDemo(t *testing.T) {
 	if code != 200 || strings.Count(body, `"display_name"`) < 10 {
 		t.Fatalf("demo teams: %d %s", code, body[:min(len(body), 200)])
 	}
+	// The demo's month of CI history went through the real checks.
+	code, body = get("/api/v1/policies", secret)
+	var pl struct {
+		Policies []struct {
+			Open struct{ Deny, Warn, Excepted int }
+		}
+	}
+	json.Unmarshal([]byte(body), &pl)
+	open := map[string]int{}
+	for _, p := range pl.Policies {
+		open["deny"] += p.Open.Deny
+		open["warn"] += p.Open.Warn
+		open["excepted"] += p.Open.Excepted
+	}
+	if code != 200 || open["deny"] == 0 || open["warn"] == 0 || open["excepted"] == 0 {
+		t.Fatalf("demo guardrails history: %d %v", code, open)
+	}
 	if code, _ := get("/", ""); code != 200 {
 		t.Fatalf("demo UI is not readable without signing in: %d", code)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/paved-dev/paved/internal/app"
+	"github.com/paved-dev/paved/internal/demo"
 	"github.com/spf13/cobra"
 )
 
@@ -45,6 +46,11 @@ taken from PAVED_ADMIN_TOKEN.`,
 				defer os.RemoveAll(dir)
 				cfg.DataDir = dir
 			}
+			if demoMode && cfg.Policies == nil {
+				// A rollout in progress, so the demo's Guardrails pages
+				// show denials, warnings and a scheduled enforcement.
+				cfg.Policies = demo.Policies(time.Now())
+			}
 			log := newLogger(cfg, g.stderr)
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
@@ -55,6 +61,11 @@ taken from PAVED_ADMIN_TOKEN.`,
 				return err
 			}
 			defer a.Close()
+			if demoMode {
+				if err := a.LoadDemoHistory(ctx); err != nil {
+					return fmt.Errorf("loading the demo history: %w", err)
+				}
+			}
 			secret, err := a.Auth.Bootstrap(ctx, os.Getenv("PAVED_ADMIN_TOKEN"))
 			if err != nil {
 				return err
