@@ -23,19 +23,63 @@ import data.paved.lib.kubernetes
 
 _forbidden_capabilities := {"SYS_ADMIN", "ALL"}
 
-deny contains {"msg": msg} if {
+# _containers runs for a Pod or a CronJob, for a controller with more than
+# one container or with init or ephemeral containers, and otherwise only
+# when its one container sets what it checks (see the performance note in
+# lib/kubernetes.rego).
+deny contains r if {
+	input.kind == "Pod"
+	some r in _containers
+}
+
+deny contains r if {
+	input.kind == "CronJob"
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[1]
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.initContainers
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.ephemeralContainers
+	some r in _containers
+}
+
+deny contains r if {
+	input.spec.template.spec.containers[0].securityContext.privileged == true
+	some r in _containers
+}
+
+deny contains r if {
+	input.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation == true
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[0].securityContext.capabilities.add
+	some r in _containers
+}
+
+_containers contains {"msg": msg} if {
 	some c in kubernetes.containers
 	c.securityContext.privileged == true
 	msg := sprintf("%s sets securityContext.privileged: true; remove it or set it to false", [kubernetes.label(c)])
 }
 
-deny contains {"msg": msg} if {
+_containers contains {"msg": msg} if {
 	some c in kubernetes.containers
 	c.securityContext.allowPrivilegeEscalation == true
 	msg := sprintf("%s sets securityContext.allowPrivilegeEscalation: true; set it to false", [kubernetes.label(c)])
 }
 
-deny contains {"msg": msg} if {
+_containers contains {"msg": msg} if {
 	some c in kubernetes.containers
 	some capability in c.securityContext.capabilities.add
 	is_string(capability)

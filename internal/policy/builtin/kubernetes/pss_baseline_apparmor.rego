@@ -26,16 +26,92 @@ import data.paved.lib.kubernetes
 
 _annotation_prefix := "container.apparmor.security.beta.kubernetes.io/"
 
-deny contains {"msg": msg} if {
-	some s in kubernetes.security_contexts
-	profile := s.securityContext.appArmorProfile
-	profile != null
-	type := object.get(s.object, ["securityContext", "appArmorProfile", "type"], "")
-	not type in {"RuntimeDefault", "Localhost"}
-	msg := sprintf("%s.appArmorProfile.type: %s; only RuntimeDefault or Localhost are allowed (or leave it unset)", [kubernetes.setter(s), json.marshal(type)])
+# The pod-level securityContext and the containers' are checked
+# separately; the pod-level check runs only when the input sets the field
+# (see the performance note in lib/kubernetes.rego).
+# _containers runs for a Pod or a CronJob, for a controller with more than
+# one container or with init or ephemeral containers, and otherwise only
+# when its one container sets what it checks (see the performance note in
+# lib/kubernetes.rego).
+deny contains r if {
+	input.kind == "Pod"
+	some r in _containers
 }
 
-deny contains {"msg": msg} if {
+deny contains r if {
+	input.kind == "CronJob"
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[1]
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.initContainers
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.ephemeralContainers
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[0].securityContext.appArmorProfile
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.securityContext.appArmorProfile
+	some r in _pod_level
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.securityContext.appArmorProfile
+	some r in _pod_level
+}
+
+deny contains r if {
+	_ = input.spec.jobTemplate.spec.template.spec.securityContext.appArmorProfile
+	some r in _pod_level
+}
+
+_pod_level contains {"msg": msg} if {
+	profile := kubernetes.pod_security_context.appArmorProfile
+	profile != null
+	type := object.get(kubernetes.pod.spec, ["securityContext", "appArmorProfile", "type"], "")
+	not type in {"RuntimeDefault", "Localhost"}
+	msg := sprintf("%s.appArmorProfile.type: %s; only RuntimeDefault or Localhost are allowed (or leave it unset)", [kubernetes.pod_setter, json.marshal(type)])
+}
+
+_containers contains {"msg": msg} if {
+	some c in kubernetes.containers
+	profile := c.securityContext.appArmorProfile
+	profile != null
+	type := object.get(c.container, ["securityContext", "appArmorProfile", "type"], "")
+	not type in {"RuntimeDefault", "Localhost"}
+	msg := sprintf("%s.appArmorProfile.type: %s; only RuntimeDefault or Localhost are allowed (or leave it unset)", [kubernetes.container_setter(c), json.marshal(type)])
+}
+
+# The annotation check runs only when the pod has annotations.
+deny contains r if {
+	_ = input.metadata.annotations
+	some r in _annotations
+}
+
+deny contains r if {
+	_ = input.spec.template.metadata.annotations
+	some r in _annotations
+}
+
+deny contains r if {
+	_ = input.spec.jobTemplate.spec.template.metadata.annotations
+	some r in _annotations
+}
+
+_annotations contains {"msg": msg} if {
 	some key, value in kubernetes.pod_annotations
 	startswith(key, "container.apparmor.security.beta.kubernetes.io/")
 	not _allowed_annotation(value)

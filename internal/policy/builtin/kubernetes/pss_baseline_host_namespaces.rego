@@ -20,10 +20,53 @@ package paved.kubernetes.pss_baseline_host_namespaces
 
 import data.paved.lib.kubernetes
 
-deny contains _msg("hostNetwork", "network") if kubernetes.pod.spec.hostNetwork == true
+# Each check is written once per place a pod spec can sit, its first
+# expression a comparison on input that OPA's rule index evaluates before
+# the body: a document that does not set the field skips the body entirely.
+# The rest of the body is the check itself, so the union is unchanged.
+deny contains _msg("hostNetwork", "network") if {
+	input.spec.hostNetwork == true
+	kubernetes.pod.spec.hostNetwork == true
+}
 
-deny contains _msg("hostPID", "process (PID)") if kubernetes.pod.spec.hostPID == true
+deny contains _msg("hostNetwork", "network") if {
+	input.spec.template.spec.hostNetwork == true
+	kubernetes.pod.spec.hostNetwork == true
+}
 
-deny contains _msg("hostIPC", "IPC") if kubernetes.pod.spec.hostIPC == true
+deny contains _msg("hostNetwork", "network") if {
+	input.spec.jobTemplate.spec.template.spec.hostNetwork == true
+	kubernetes.pod.spec.hostNetwork == true
+}
+
+deny contains _msg("hostPID", "process (PID)") if {
+	input.spec.hostPID == true
+	kubernetes.pod.spec.hostPID == true
+}
+
+deny contains _msg("hostPID", "process (PID)") if {
+	input.spec.template.spec.hostPID == true
+	kubernetes.pod.spec.hostPID == true
+}
+
+deny contains _msg("hostPID", "process (PID)") if {
+	input.spec.jobTemplate.spec.template.spec.hostPID == true
+	kubernetes.pod.spec.hostPID == true
+}
+
+deny contains _msg("hostIPC", "IPC") if {
+	input.spec.hostIPC == true
+	kubernetes.pod.spec.hostIPC == true
+}
+
+deny contains _msg("hostIPC", "IPC") if {
+	input.spec.template.spec.hostIPC == true
+	kubernetes.pod.spec.hostIPC == true
+}
+
+deny contains _msg("hostIPC", "IPC") if {
+	input.spec.jobTemplate.spec.template.spec.hostIPC == true
+	kubernetes.pod.spec.hostIPC == true
+}
 
 _msg(field, namespace) := {"msg": sprintf("%s.%s: true shares the node's %s namespace, which is not allowed (remove it or set it to false)", [kubernetes.pod.path, field, namespace])}

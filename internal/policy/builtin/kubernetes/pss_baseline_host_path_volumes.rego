@@ -19,7 +19,24 @@ package paved.kubernetes.pss_baseline_host_path_volumes
 
 import data.paved.lib.kubernetes
 
-deny contains {"msg": msg} if {
+# _volumes runs only when the input sets what it checks, wherever the pod
+# spec sits (see the performance note in lib/kubernetes.rego).
+deny contains r if {
+	_ = input.spec.volumes
+	some r in _volumes
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.volumes
+	some r in _volumes
+}
+
+deny contains r if {
+	_ = input.spec.jobTemplate.spec.template.spec.volumes
+	some r in _volumes
+}
+
+_volumes contains {"msg": msg} if {
 	some v in kubernetes.volumes
 	v.volume.hostPath != null
 	msg := sprintf("volume %q (%s) mounts hostPath%s from the node; hostPath volumes are not allowed (use emptyDir, configMap, secret or a persistentVolumeClaim)", [kubernetes.volume_name(v), kubernetes.volume_path(v), _host_path(v.volume.hostPath)])

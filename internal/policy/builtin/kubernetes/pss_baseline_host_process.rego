@@ -21,8 +21,65 @@ package paved.kubernetes.pss_baseline_host_process
 
 import data.paved.lib.kubernetes
 
-deny contains {"msg": msg} if {
-	some s in kubernetes.security_contexts
-	s.securityContext.windowsOptions.hostProcess == true
-	msg := sprintf("%s.windowsOptions.hostProcess: true; HostProcess containers are not allowed (remove it or set it to false)", [kubernetes.setter(s)])
+# The pod-level securityContext and the containers' are checked
+# separately; the pod-level check runs only when the input sets the field
+# (see the performance note in lib/kubernetes.rego).
+# _containers runs for a Pod or a CronJob, for a controller with more than
+# one container or with init or ephemeral containers, and otherwise only
+# when its one container sets what it checks (see the performance note in
+# lib/kubernetes.rego).
+deny contains r if {
+	input.kind == "Pod"
+	some r in _containers
+}
+
+deny contains r if {
+	input.kind == "CronJob"
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[1]
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.initContainers
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.ephemeralContainers
+	some r in _containers
+}
+
+deny contains r if {
+	input.spec.template.spec.containers[0].securityContext.windowsOptions.hostProcess == true
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.securityContext.windowsOptions
+	some r in _pod_level
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.securityContext.windowsOptions
+	some r in _pod_level
+}
+
+deny contains r if {
+	_ = input.spec.jobTemplate.spec.template.spec.securityContext.windowsOptions
+	some r in _pod_level
+}
+
+_pod_level contains {"msg": msg} if {
+	kubernetes.pod_security_context.windowsOptions.hostProcess == true
+	msg := sprintf("%s.windowsOptions.hostProcess: true; HostProcess containers are not allowed (remove it or set it to false)", [kubernetes.pod_setter])
+}
+
+_containers contains {"msg": msg} if {
+	some c in kubernetes.containers
+	c.securityContext.windowsOptions.hostProcess == true
+	msg := sprintf("%s.windowsOptions.hostProcess: true; HostProcess containers are not allowed (remove it or set it to false)", [kubernetes.container_setter(c)])
 }

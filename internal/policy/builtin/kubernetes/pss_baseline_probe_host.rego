@@ -22,7 +22,100 @@ package paved.kubernetes.pss_baseline_probe_host
 
 import data.paved.lib.kubernetes
 
-deny contains {"msg": msg} if {
+# _probes runs for a Pod or a CronJob, for a controller with more than
+# one container or with init or ephemeral containers, and otherwise only
+# when its one container sets what it checks (see the performance note in
+# lib/kubernetes.rego).
+deny contains r if {
+	input.kind == "Pod"
+	some r in _probes
+}
+
+deny contains r if {
+	input.kind == "CronJob"
+	some r in _probes
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[1]
+	some r in _probes
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.initContainers
+	some r in _probes
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.ephemeralContainers
+	some r in _probes
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[0].livenessProbe.httpGet.host
+	some r in _probes
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[0].livenessProbe.tcpSocket.host
+	some r in _probes
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[0].readinessProbe.httpGet.host
+	some r in _probes
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[0].readinessProbe.tcpSocket.host
+	some r in _probes
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[0].startupProbe.httpGet.host
+	some r in _probes
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[0].startupProbe.tcpSocket.host
+	some r in _probes
+}
+
+# _hooks runs for a Pod or a CronJob, for a controller with more than
+# one container or with init or ephemeral containers, and otherwise only
+# when its one container sets what it checks (see the performance note in
+# lib/kubernetes.rego).
+deny contains r if {
+	input.kind == "Pod"
+	some r in _hooks
+}
+
+deny contains r if {
+	input.kind == "CronJob"
+	some r in _hooks
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[1]
+	some r in _hooks
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.initContainers
+	some r in _hooks
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.ephemeralContainers
+	some r in _hooks
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[0].lifecycle
+	some r in _hooks
+}
+
+_probes contains {"msg": msg} if {
 	some c in kubernetes.containers
 	some probe in ["livenessProbe", "readinessProbe", "startupProbe"]
 	some handler, action in c.container[probe]
@@ -32,7 +125,7 @@ deny contains {"msg": msg} if {
 	msg := sprintf("%s sets %s.%s.host: %s; probes must target the pod itself (remove host)", [kubernetes.label(c), probe, handler, json.marshal(host)])
 }
 
-deny contains {"msg": msg} if {
+_hooks contains {"msg": msg} if {
 	some c in kubernetes.containers
 	some hook, hook_handlers in c.container.lifecycle
 	hook in {"postStart", "preStop"}

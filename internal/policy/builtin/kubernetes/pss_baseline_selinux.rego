@@ -24,23 +24,92 @@ import data.paved.lib.kubernetes
 
 allowed_types := {"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"}
 
-deny contains {"msg": msg} if {
-	some s in kubernetes.security_contexts
-	options := s.securityContext.seLinuxOptions
+# The pod-level securityContext and the containers' are checked
+# separately; the pod-level check runs only when the input sets the field
+# (see the performance note in lib/kubernetes.rego).
+# _containers runs for a Pod or a CronJob, for a controller with more than
+# one container or with init or ephemeral containers, and otherwise only
+# when its one container sets what it checks (see the performance note in
+# lib/kubernetes.rego).
+deny contains r if {
+	input.kind == "Pod"
+	some r in _containers
+}
+
+deny contains r if {
+	input.kind == "CronJob"
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[1]
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.initContainers
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.ephemeralContainers
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[0].securityContext.seLinuxOptions
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.securityContext.seLinuxOptions
+	some r in _pod_level
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.securityContext.seLinuxOptions
+	some r in _pod_level
+}
+
+deny contains r if {
+	_ = input.spec.jobTemplate.spec.template.spec.securityContext.seLinuxOptions
+	some r in _pod_level
+}
+
+_pod_level contains {"msg": msg} if {
+	options := kubernetes.pod_security_context.seLinuxOptions
 	is_object(options)
 	type := _value(options, "type")
 	not allowed_types[type]
-	msg := sprintf("%s.seLinuxOptions.type: %s; allowed types are container_t, container_init_t, container_kvm_t and container_engine_t (or leave it unset)", [kubernetes.setter(s), json.marshal(type)])
+	msg := sprintf("%s.seLinuxOptions.type: %s; allowed types are container_t, container_init_t, container_kvm_t and container_engine_t (or leave it unset)", [kubernetes.pod_setter, json.marshal(type)])
 }
 
-deny contains {"msg": msg} if {
-	some s in kubernetes.security_contexts
-	options := s.securityContext.seLinuxOptions
+_pod_level contains {"msg": msg} if {
+	options := kubernetes.pod_security_context.seLinuxOptions
 	is_object(options)
 	some field in ["user", "role"]
 	value := _value(options, field)
 	value != ""
-	msg := sprintf("%s.seLinuxOptions.%s: %s; a custom SELinux %s is not allowed (remove it)", [kubernetes.setter(s), field, json.marshal(value), field])
+	msg := sprintf("%s.seLinuxOptions.%s: %s; a custom SELinux %s is not allowed (remove it)", [kubernetes.pod_setter, field, json.marshal(value), field])
+}
+
+_containers contains {"msg": msg} if {
+	some c in kubernetes.containers
+	options := c.securityContext.seLinuxOptions
+	is_object(options)
+	type := _value(options, "type")
+	not allowed_types[type]
+	msg := sprintf("%s.seLinuxOptions.type: %s; allowed types are container_t, container_init_t, container_kvm_t and container_engine_t (or leave it unset)", [kubernetes.container_setter(c), json.marshal(type)])
+}
+
+_containers contains {"msg": msg} if {
+	some c in kubernetes.containers
+	options := c.securityContext.seLinuxOptions
+	is_object(options)
+	some field in ["user", "role"]
+	value := _value(options, field)
+	value != ""
+	msg := sprintf("%s.seLinuxOptions.%s: %s; a custom SELinux %s is not allowed (remove it)", [kubernetes.container_setter(c), field, json.marshal(value), field])
 }
 
 # _value is the option's value, "" when unset or null.

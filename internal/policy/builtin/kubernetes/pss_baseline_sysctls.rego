@@ -42,7 +42,24 @@ allowed := {
 	"net.ipv4.tcp_notsent_lowat",
 }
 
-deny contains {"msg": msg} if {
+# _sysctls runs only when the input sets what it checks, wherever the pod
+# spec sits (see the performance note in lib/kubernetes.rego).
+deny contains r if {
+	_ = input.spec.securityContext.sysctls
+	some r in _sysctls
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.securityContext.sysctls
+	some r in _sysctls
+}
+
+deny contains r if {
+	_ = input.spec.jobTemplate.spec.template.spec.securityContext.sysctls
+	some r in _sysctls
+}
+
+_sysctls contains {"msg": msg} if {
 	sysctls := kubernetes.pod_security_context.sysctls
 	is_array(sysctls)
 	some i, sysctl in sysctls

@@ -20,6 +20,40 @@ package paved.kubernetes.pss_restricted_capabilities
 
 import data.paved.lib.kubernetes
 
+# _added runs for a Pod or a CronJob, for a controller with more than
+# one container or with init or ephemeral containers, and otherwise only
+# when its one container sets what it checks (see the performance note in
+# lib/kubernetes.rego).
+deny contains r if {
+	input.kind == "Pod"
+	some r in _added
+}
+
+deny contains r if {
+	input.kind == "CronJob"
+	some r in _added
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[1]
+	some r in _added
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.initContainers
+	some r in _added
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.ephemeralContainers
+	some r in _added
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[0].securityContext.capabilities.add
+	some r in _added
+}
+
 deny contains {"msg": msg} if {
 	not kubernetes.is_windows
 	some c in kubernetes.containers
@@ -27,7 +61,7 @@ deny contains {"msg": msg} if {
 	msg := sprintf("%s does not drop all capabilities: set securityContext.capabilities.drop: [\"ALL\"]", [kubernetes.label(c)])
 }
 
-deny contains {"msg": msg} if {
+_added contains {"msg": msg} if {
 	not kubernetes.is_windows
 	some c in kubernetes.containers
 	some capability in c.securityContext.capabilities.add

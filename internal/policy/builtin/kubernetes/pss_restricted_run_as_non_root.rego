@@ -22,13 +22,64 @@ package paved.kubernetes.pss_restricted_run_as_non_root
 
 import data.paved.lib.kubernetes
 
-deny contains {"msg": msg} if {
+# _pod_level runs only when the input sets what it checks, wherever the pod
+# spec sits (see the performance note in lib/kubernetes.rego).
+deny contains r if {
+	input.spec.securityContext.runAsNonRoot == false
+	some r in _pod_level
+}
+
+deny contains r if {
+	input.spec.template.spec.securityContext.runAsNonRoot == false
+	some r in _pod_level
+}
+
+deny contains r if {
+	input.spec.jobTemplate.spec.template.spec.securityContext.runAsNonRoot == false
+	some r in _pod_level
+}
+
+# _containers runs for a Pod or a CronJob, for a controller with more than
+# one container or with init or ephemeral containers, and otherwise only
+# when its one container sets what it checks (see the performance note in
+# lib/kubernetes.rego).
+deny contains r if {
+	input.kind == "Pod"
+	some r in _containers
+}
+
+deny contains r if {
+	input.kind == "CronJob"
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[1]
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.initContainers
+	some r in _containers
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.ephemeralContainers
+	some r in _containers
+}
+
+deny contains r if {
+	input.spec.template.spec.containers[0].securityContext.runAsNonRoot == false
+	some r in _containers
+}
+
+_pod_level contains {"msg": msg} if {
 	not kubernetes.in_user_namespace
 	kubernetes.pod_security_context.runAsNonRoot == false
 	msg := sprintf("the pod sets %s.securityContext.runAsNonRoot: false; set it to true", [kubernetes.pod.path])
 }
 
-deny contains {"msg": msg} if {
+_containers contains {"msg": msg} if {
 	not kubernetes.in_user_namespace
 	some c in kubernetes.containers
 	c.securityContext.runAsNonRoot == false

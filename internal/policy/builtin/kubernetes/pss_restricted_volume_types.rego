@@ -27,7 +27,24 @@ allowed := {
 	"image", "persistentVolumeClaim", "projected", "secret",
 }
 
-deny contains {"msg": msg} if {
+# _volumes runs only when the input sets what it checks, wherever the pod
+# spec sits (see the performance note in lib/kubernetes.rego).
+deny contains r if {
+	_ = input.spec.volumes
+	some r in _volumes
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.volumes
+	some r in _volumes
+}
+
+deny contains r if {
+	_ = input.spec.jobTemplate.spec.template.spec.volumes
+	some r in _volumes
+}
+
+_volumes contains {"msg": msg} if {
 	some v in kubernetes.volumes
 	not _allowed_volumes[v.index]
 	msg := sprintf("volume %q (%s) uses %s; the restricted profile allows only %s volumes", [kubernetes.volume_name(v), kubernetes.volume_path(v), _types(v.volume), concat(", ", sort(allowed))])

@@ -28,8 +28,93 @@ import data.paved.lib.kubernetes
 # null) inherits it. Written without function calls on the per-container
 # path: the pod-level facts are computed once.
 
+# _own_value runs for a Pod or a CronJob, for a controller with more than
+# one container or with init or ephemeral containers, and otherwise only
+# when its one container sets what it checks (see the performance note in
+# lib/kubernetes.rego).
+deny contains r if {
+	input.kind == "Pod"
+	some r in _own_value
+}
+
+deny contains r if {
+	input.kind == "CronJob"
+	some r in _own_value
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[1]
+	some r in _own_value
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.initContainers
+	some r in _own_value
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.ephemeralContainers
+	some r in _own_value
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[0].securityContext.runAsNonRoot
+	some r in _own_value
+}
+
+# _own_uid runs for a Pod or a CronJob, for a controller with more than
+# one container or with init or ephemeral containers, and otherwise only
+# when its one container sets what it checks (see the performance note in
+# lib/kubernetes.rego).
+deny contains r if {
+	input.kind == "Pod"
+	some r in _own_uid
+}
+
+deny contains r if {
+	input.kind == "CronJob"
+	some r in _own_uid
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[1]
+	some r in _own_uid
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.initContainers
+	some r in _own_uid
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.ephemeralContainers
+	some r in _own_uid
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.containers[0].securityContext.runAsUser
+	some r in _own_uid
+}
+
+# _pod_uid runs only when the input sets what it checks, wherever the pod
+# spec sits (see the performance note in lib/kubernetes.rego).
+deny contains r if {
+	_ = input.spec.securityContext.runAsUser
+	some r in _pod_uid
+}
+
+deny contains r if {
+	_ = input.spec.template.spec.securityContext.runAsUser
+	some r in _pod_uid
+}
+
+deny contains r if {
+	_ = input.spec.jobTemplate.spec.template.spec.securityContext.runAsUser
+	some r in _pod_uid
+}
+
 # The container says runAsNonRoot: false (or anything but true).
-deny contains {"msg": msg} if {
+_own_value contains {"msg": msg} if {
 	some c in kubernetes.containers
 	value := c.securityContext.runAsNonRoot
 	not value in {true, null}
@@ -44,13 +129,13 @@ deny contains {"msg": msg} if {
 	msg := _inherited_msg(c)
 }
 
-deny contains {"msg": msg} if {
+_own_uid contains {"msg": msg} if {
 	some c in kubernetes.containers
 	c.securityContext.runAsUser == 0
 	msg := sprintf("%s runs as UID 0 (securityContext.runAsUser: 0); use a non-zero UID such as 10001", [kubernetes.label(c)])
 }
 
-deny contains {"msg": msg} if {
+_pod_uid contains {"msg": msg} if {
 	kubernetes.pod_security_context.runAsUser == 0
 	some c in kubernetes.containers
 	object.get(c.container, ["securityContext", "runAsUser"], null) == null

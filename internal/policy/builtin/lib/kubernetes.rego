@@ -90,13 +90,65 @@ pod := {
 	is_object(input.spec)
 }
 
+# (The template controllers are listed one rule each, as is_template_controller
+# lists them, so that the rule index picks the one body to evaluate.)
 pod := {
 	"metadata": object.get(input.spec.template, "metadata", {}),
 	"spec": input.spec.template.spec,
 	"path": "spec.template.spec",
 	"metadata_path": "spec.template.metadata",
 } if {
-	is_template_controller
+	input.kind == "Deployment"
+	is_object(input.spec.template.spec)
+}
+
+pod := {
+	"metadata": object.get(input.spec.template, "metadata", {}),
+	"spec": input.spec.template.spec,
+	"path": "spec.template.spec",
+	"metadata_path": "spec.template.metadata",
+} if {
+	input.kind == "StatefulSet"
+	is_object(input.spec.template.spec)
+}
+
+pod := {
+	"metadata": object.get(input.spec.template, "metadata", {}),
+	"spec": input.spec.template.spec,
+	"path": "spec.template.spec",
+	"metadata_path": "spec.template.metadata",
+} if {
+	input.kind == "DaemonSet"
+	is_object(input.spec.template.spec)
+}
+
+pod := {
+	"metadata": object.get(input.spec.template, "metadata", {}),
+	"spec": input.spec.template.spec,
+	"path": "spec.template.spec",
+	"metadata_path": "spec.template.metadata",
+} if {
+	input.kind == "ReplicaSet"
+	is_object(input.spec.template.spec)
+}
+
+pod := {
+	"metadata": object.get(input.spec.template, "metadata", {}),
+	"spec": input.spec.template.spec,
+	"path": "spec.template.spec",
+	"metadata_path": "spec.template.metadata",
+} if {
+	input.kind == "ReplicationController"
+	is_object(input.spec.template.spec)
+}
+
+pod := {
+	"metadata": object.get(input.spec.template, "metadata", {}),
+	"spec": input.spec.template.spec,
+	"path": "spec.template.spec",
+	"metadata_path": "spec.template.metadata",
+} if {
+	input.kind == "Job"
 	is_object(input.spec.template.spec)
 }
 
@@ -176,18 +228,28 @@ container_kind_names := {
 # keep user-defined function calls out of the per-container path (OPA
 # evaluates a call far more slowly than a ref or a built-in) and call
 # functions only to build messages.
-containers := [entry |
-	some type in ["initContainers", "containers", "ephemeralContainers"]
-	list := pod.spec[type]
-	is_array(list)
-	some i, c in list
-	is_object(c)
-	entry := {"container": c, "type": type, "index": i, "securityContext": object.get(c, "securityContext", {})}
-]
+containers := cs if {
+	spec := pod.spec
+	cs := [entry |
+		some type in ["initContainers", "containers", "ephemeralContainers"]
+		list := spec[type]
+		is_array(list)
+		some i, c in list
+		is_object(c)
+		entry := {"container": c, "type": type, "index": i, "securityContext": object.get(c, "securityContext", {})}
+	]
+} else := []
 
 # label names a container the way messages do: container "app",
 # init container "migrate", ephemeral container "debug".
-label(entry) := concat("", [container_kind_names[entry.type], " \"", name(entry), "\""])
+#
+# (One function with the name inlined rather than label calling name: a
+# function call is not cached, and label is on every container message.)
+label(entry) := concat("", [container_kind_names[entry.type], " \"", n, "\""]) if {
+	n := entry.container.name
+	is_string(n)
+	n != ""
+} else := concat("", [container_kind_names[entry.type], " \"#", format_int(entry.index, 10), "\""])
 
 # name is the container's name, or #<index> when it has none.
 name(entry) := entry.container.name if {
@@ -229,6 +291,30 @@ security_contexts := array.concat(
 setter(s) := concat("", ["the pod sets ", pod.path, ".securityContext"]) if s.container == null
 
 setter(s) := concat("", [label(s.container), " sets securityContext"]) if s.container != null
+
+# pod_setter and container_setter(entry) are setter's two cases, for rules
+# that check the pod-level securityContext and the containers' separately
+# (cheaper than walking security_contexts, which builds an object per
+# container): "the pod sets spec.template.spec.securityContext",
+# `container "app" sets securityContext`.
+pod_setter := concat("", ["the pod sets ", pod.path, ".securityContext"])
+
+container_setter(entry) := concat("", [label(entry), " sets securityContext"])
+
+# Performance: a policy checking a pod-level field gates the check on the
+# field being present in the input, written once per place a pod spec can
+# sit, e.g.
+#
+#	deny contains r if {
+#		_ = input.spec.template.spec.securityContext.seccompProfile
+#		some r in _pod_level
+#	}
+#
+# OPA's rule index resolves such an expression (a ground ref into input,
+# unified with a variable: "defined, whatever the value") before it
+# evaluates the body, so a document without the field skips the body
+# entirely, at no cost. The gated rule (_pod_level) is the full check, so a
+# gate can only drop what the check would not report.
 
 # volumes lists the pod's volumes: {volume, index}; volume_name(v) and
 # volume_path(v) name and locate one for messages.
