@@ -34,7 +34,7 @@ measure() {
   local secs=() rss=()
   for _ in $(seq "$RUNS"); do
     /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>"$work/err" || [ $? -eq 1 ] || { echo "$name failed:"; cat "$work/err"; exit 1; }
-    read -r s k < "$work/time"
+    read -r s k < <(tail -n 1 "$work/time")
     secs+=("$s"); rss+=($((k / 1024)))
   done
   local ms mr

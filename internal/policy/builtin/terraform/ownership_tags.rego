@@ -38,12 +38,17 @@ default_keys := {
 
 # keys[what] is the configured key list for team, service and environment,
 # or the default when paved.yaml leaves it unset or empty.
-keys[what] := _keys(what) if some what in object.keys(default_keys)
+# keys lists the configured keys per tag (paved check passes them from
+# paved.yaml, defaults filled in), falling back to paved's defaults.
+keys := {what: ks |
+	some what, defaults in default_keys
+	configured := object.get(_ownership, concat("_", [what, "keys"]), [])
+	ks := _or_default(configured, defaults)
+}
 
-_keys(what) := ks if {
-	ks := [k | some k in _ownership[concat("_", [what, "keys"])]; is_string(k)]
-	count(ks) > 0
-} else := default_keys[what]
+_or_default(configured, defaults) := configured if count(configured) > 0
+
+else := defaults
 
 _ownership := o if {
 	o := data.paved.config.ownership
@@ -68,7 +73,28 @@ _applies if {
 
 # tag(what) is the value of the first configured key present in the
 # effective tags.
-tag(what) := ownership.first_present(input.tags, keys[what])
+# found holds the value of each ownership tag present, computed once per
+# resource. When every tag key is already lower-case and trimmed (the usual
+# case) the configured keys are looked up directly; otherwise
+# first_present compares keys case-insensitively.
+found := {what: v |
+	some what in object.keys(default_keys)
+	v := _lookup(keys[what])
+}
+
+_lookup(ks) := v if {
+	_plain_keys
+	v := [x |
+		some k in ks
+		x := input.tags[lower(trim_space(k))]
+		is_string(x)
+		trim_space(x) != ""
+	][0]
+} else := ownership.first_present(input.tags, ks)
+
+_plain_keys if regex.match(`^[^A-Z\s]*$`, concat("|", object.keys(input.tags)))
+
+tag(what) := found[what]
 
 deny contains {"msg": msg, "resource": input.address} if {
 	_applies
