@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/paved-dev/paved/internal/app"
 	"github.com/paved-dev/paved/internal/config"
 	"github.com/paved-dev/paved/internal/policy"
+	"github.com/paved-dev/paved/internal/store"
 	"github.com/spf13/cobra"
 )
 
@@ -202,20 +202,11 @@ func scope(e config.PolicyException) string {
 
 // withGuardrails opens the store and the policy service for one command.
 func (g *globals) withGuardrails(cmd *cobra.Command, fn func(ctx context.Context, svc *policy.Service) error) error {
-	cfg, err := g.load(cmd)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := interruptible(cmd)
-	defer cancel()
-	db, err := app.OpenStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	svc, err := policy.NewService(ctx, cfg, policy.NewStore(db), nil)
-	if err != nil {
-		return err
-	}
-	return fn(ctx, svc)
+	return g.withStore(cmd, func(ctx context.Context, cfg config.Config, db *store.DB) error {
+		svc, err := policy.NewService(ctx, cfg, policy.NewStore(db), nil)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, svc)
+	})
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/paved-dev/paved/internal/app"
 	"github.com/paved-dev/paved/internal/catalog"
 	"github.com/paved-dev/paved/internal/config"
+	"github.com/paved-dev/paved/internal/store"
 	"github.com/paved-dev/paved/internal/yamlfile"
 	"github.com/spf13/cobra"
 )
@@ -84,6 +85,23 @@ func (g *globals) load(cmd *cobra.Command) (config.Config, error) {
 		cfg.DatabaseURL = g.databaseURL
 	}
 	return cfg, nil
+}
+
+// withStore loads the configuration and opens the migrated store for one
+// command, closing it when fn returns.
+func (g *globals) withStore(cmd *cobra.Command, fn func(ctx context.Context, cfg config.Config, db *store.DB) error) error {
+	cfg, err := g.load(cmd)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := interruptible(cmd)
+	defer cancel()
+	db, err := app.OpenStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(ctx, cfg, db)
 }
 
 // withCatalog loads the configuration, opens the store and the catalog for

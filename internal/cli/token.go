@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
-	"github.com/paved-dev/paved/internal/app"
 	"github.com/paved-dev/paved/internal/auth"
+	"github.com/paved-dev/paved/internal/config"
+	"github.com/paved-dev/paved/internal/store"
 	"github.com/spf13/cobra"
 )
 
@@ -16,19 +18,10 @@ func newTokenCmd(g *globals) *cobra.Command {
 
 // withTokens opens the store for a token command.
 func withTokens(g *globals, cmd *cobra.Command, fn func(s *auth.Store) error) error {
-	cfg, err := g.load(cmd)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := interruptible(cmd)
-	defer cancel()
-	db, err := app.OpenStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	cmd.SetContext(ctx)
-	return fn(auth.NewStore(db))
+	return g.withStore(cmd, func(ctx context.Context, _ config.Config, db *store.DB) error {
+		cmd.SetContext(ctx)
+		return fn(auth.NewStore(db))
+	})
 }
 
 func newTokenCreateCmd(g *globals) *cobra.Command {
