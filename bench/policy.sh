@@ -46,29 +46,18 @@ measure() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
 
-measure "conftest: 5,000 manifest files" "$conftest" test --no-color -p bench/conftest-policy "$work/k8s/manifests"
-c1=$last_secs
-measure "paved:    5,000 manifest files" "$work/paved" check --format json "$work/k8s/manifests"
-p1=$last_secs
-echo "  -> paved is $(ratio "$c1" "$p1") faster"
+# compare LABEL TARGET: conftest and paved on the same target, then the ratio.
+compare() {
+  measure "conftest: $1" "$conftest" test --no-color -p bench/conftest-policy "$2"
+  local c=$last_secs
+  measure "paved:    $1" "$work/paved" check --format json "$2"
+  echo "  -> paved is $(ratio "$c" "$last_secs") faster"
+}
 
-measure "conftest: one 5,000-document file" "$conftest" test --no-color -p bench/conftest-policy "$work/k8s/all.yaml"
-c2=$last_secs
-measure "paved:    one 5,000-document file" "$work/paved" check --format json "$work/k8s/all.yaml"
-p2=$last_secs
-echo "  -> paved is $(ratio "$c2" "$p2") faster"
-
-measure "conftest: plan, 2,000 resources" "$conftest" test --no-color -p bench/conftest-policy "$work/plan-2000.json"
-c3=$last_secs
-measure "paved:    plan, 2,000 resources" "$work/paved" check --format json "$work/plan-2000.json"
-p3=$last_secs
-echo "  -> paved is $(ratio "$c3" "$p3") faster"
-
-measure "conftest: plan, 20,000 resources" "$conftest" test --no-color -p bench/conftest-policy "$work/plan-20000.json"
-c4=$last_secs
-measure "paved:    plan, 20,000 resources" "$work/paved" check --format json "$work/plan-20000.json"
-p4=$last_secs
-echo "  -> paved is $(ratio "$c4" "$p4") faster"
+compare "5,000 manifest files" "$work/k8s/manifests"
+compare "one 5,000-document file" "$work/k8s/all.yaml"
+compare "plan, 2,000 resources" "$work/plan-2000.json"
+compare "plan, 20,000 resources" "$work/plan-20000.json"
 
 echo
 echo "per-document evaluation of the whole pack (go test -bench, one core):"
