@@ -45,6 +45,9 @@ func TestCheck(t *testing.T) {
 		{"bad format", []string{"check", "--format", "xml", dir + "deploy.yaml"}, "", 2, "", `--format "xml" is not valid`},
 		{"no paths", []string{"check"}, "", 2, "", "expects at least one file"},
 		{"missing path", []string{"check", dir + "nope.yaml"}, "", 2, "", "nope.yaml"},
+		{"broken plan", []string{"check", dir + "broken-plan.json"}, "", 2, "", "broken-plan.json:1: invalid JSON"},
+		{"broken terraform", []string{"check", dir + "bad.tf"}, "", 2, "", "bad.tf:2: invalid Terraform"},
+		{"exception expiry not a date", []string{"check", "--config", dir + "bad-exception.yaml", dir + "good.yaml"}, "", 2, "", `bad-exception.yaml:6: exceptions[0].expires: "next week" is not a date`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
