@@ -201,6 +201,18 @@ func (c *Catalog) Apply(ctx context.Context, doc Document, opts ApplyOptions) (R
 	return rep, c.Refresh(ctx)
 }
 
+// sourceOf is the source recorded on an entity: the apply's when it names
+// one, else the entity's own, else "api".
+func sourceOf(own, apply string) string {
+	switch {
+	case apply != "":
+		return apply
+	case own != "":
+		return own
+	}
+	return "api"
+}
+
 // validateDocument normalises every entity in place and reports every
 // problem: invalid fields, duplicates within the document, services whose
 // team exists neither in the document nor in the store, and environments
@@ -262,11 +274,7 @@ func validateDocument(doc *Document, snap Snapshot, source string) yamlfile.Erro
 	for i := range doc.Teams {
 		t, at := &doc.Teams[i], originAt(doc.TeamsAt, i)
 		t.Normalize()
-		if source != "" {
-			t.Source = source
-		} else if t.Source == "" {
-			t.Source = "api"
-		}
+		t.Source = sourceOf(t.Source, source)
 		if err := t.Validate(); err != nil {
 			fail(at, "team", t.Name, err)
 			continue
@@ -282,11 +290,7 @@ func validateDocument(doc *Document, snap Snapshot, source string) yamlfile.Erro
 	for i := range doc.Services {
 		s, at := &doc.Services[i], originAt(doc.ServicesAt, i)
 		s.Normalize()
-		if source != "" {
-			s.Source = source
-		} else if s.Source == "" {
-			s.Source = "api"
-		}
+		s.Source = sourceOf(s.Source, source)
 		if err := s.Validate(envs); err != nil {
 			fail(at, "service", s.Name, err)
 			continue

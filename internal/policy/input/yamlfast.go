@@ -555,6 +555,24 @@ func (p *flowParser) spaces() {
 	}
 }
 
+// separator consumes the comma after a flow item, or checks that the
+// collection closes with end; anything else (a double comma, a stray
+// token) goes to the slow path.
+func (p *flowParser) separator(end byte) {
+	p.spaces()
+	if p.pos < len(p.s) && p.s[p.pos] == ',' {
+		p.pos++
+		p.spaces()
+		if p.pos < len(p.s) && p.s[p.pos] == ',' {
+			slow()
+		}
+		return
+	}
+	if p.pos >= len(p.s) || p.s[p.pos] != end {
+		slow()
+	}
+}
+
 func (p *flowParser) value() any {
 	p.spaces()
 	if p.pos >= len(p.s) {
@@ -596,18 +614,7 @@ func (p *flowParser) value() any {
 			} else {
 				m[k] = p.value()
 			}
-			p.spaces()
-			if p.pos < len(p.s) && p.s[p.pos] == ',' {
-				p.pos++
-				p.spaces()
-				if p.pos < len(p.s) && p.s[p.pos] == ',' {
-					slow()
-				}
-				continue
-			}
-			if p.pos >= len(p.s) || p.s[p.pos] != '}' {
-				slow()
-			}
+			p.separator('}')
 		}
 	case '[':
 		p.f.enter()
@@ -624,18 +631,7 @@ func (p *flowParser) value() any {
 				return out
 			}
 			out = append(out, p.value())
-			p.spaces()
-			if p.pos < len(p.s) && p.s[p.pos] == ',' {
-				p.pos++
-				p.spaces()
-				if p.pos < len(p.s) && p.s[p.pos] == ',' {
-					slow()
-				}
-				continue
-			}
-			if p.pos >= len(p.s) || p.s[p.pos] != ']' {
-				slow()
-			}
+			p.separator(']')
 		}
 	}
 	return p.scalar(false)
