@@ -7,8 +7,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"path/filepath"
 	"time"
 
+	"github.com/paved-dev/paved/internal/admission"
 	"github.com/paved-dev/paved/internal/api"
 	"github.com/paved-dev/paved/internal/auth"
 	"github.com/paved-dev/paved/internal/catalog"
@@ -35,7 +38,11 @@ type App struct {
 	Catalog *catalog.Catalog
 	Auth    *auth.Store
 	Policy  *policy.Service
-	Server  *server.Server
+	// Admission is the validating and mutating webhooks; Recorder writes
+	// their decisions.
+	Admission *admission.Handler
+	Recorder  *admission.Recorder
+	Server    *server.Server
 	// Routes is every JSON API route the server mounts.
 	Routes []api.Route
 }
@@ -109,6 +116,19 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	spoolDir := cfg.Admission.SpoolDir
+	if spoolDir == "" {
+		spoolDir = filepath.Join(cfg.DataDir, "admission-spool")
+	}
+	if a.Recorder, err = admission.NewRecorder(a.Policy.Store, spoolDir, cfg.Admission.QueueSize, opts.Logger); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Admission = admission.New(admission.Options{Config: cfg, Policy: a.Policy, Catalog: cat, Recorder: a.Recorder, Logger: opts.Logger})
+	webhooks := map[string]http.Handler{}
+	for _, m := range a.Admission.Mounts() {
+		webhooks[m.Pattern] = m.Handler
+	}
 	a.Routes = append(a.Routes, cat.Routes()...)
 	a.Routes = append(a.Routes, a.Auth.Routes()...)
 	a.Routes = append(a.Routes, a.Policy.Routes()...)
@@ -119,12 +139,15 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		Routes:       a.Routes,
 		UI:           ui,
 		MaxBodyBytes: cfg.Server.MaxBodyBytes,
+		Webhooks:     webhooks,
 		Logger:       opts.Logger,
 	})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
+	a.Admission.Register(a.Server.Registry)
+	a.Recorder.Start()
 	return a, nil
 }
 
@@ -154,5 +177,12 @@ func (a *App) openGuardrails(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close flushes the admission decisions still queued (to the database,
+// or to the spool if it does not answer within 10 s) and releases the
+// database.
+func (a *App) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	a.Recorder.Close(ctx)
+	return a.DB.Close()
+}

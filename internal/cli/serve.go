@@ -12,11 +12,12 @@ import (
 
 	"github.com/paved-dev/paved/internal/app"
 	"github.com/paved-dev/paved/internal/demo"
+	"github.com/paved-dev/paved/internal/server"
 	"github.com/spf13/cobra"
 )
 
 func newServeCmd(g *globals) *cobra.Command {
-	var addr string
+	var addr, tlsCert, tlsKey string
 	var demoMode bool
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -37,6 +38,12 @@ taken from PAVED_ADMIN_TOKEN.`,
 			}
 			if cmd.Flags().Changed("addr") {
 				cfg.Server.Addr = addr
+			}
+			if cmd.Flags().Changed("tls-cert") || cmd.Flags().Changed("tls-key") {
+				cfg.Server.TLSCert, cfg.Server.TLSKey = tlsCert, tlsKey
+				if (tlsCert == "") != (tlsKey == "") {
+					return fmt.Errorf("--tls-cert and --tls-key must be given together")
+				}
 			}
 			if demoMode && !cmd.Flags().Changed("data-dir") && os.Getenv("PAVED_DATA_DIR") == "" && cfg.DatabaseURL == "" {
 				dir, err := os.MkdirTemp("", "paved-demo-")
@@ -73,11 +80,12 @@ taken from PAVED_ADMIN_TOKEN.`,
 
 			var tlsCfg *tls.Config
 			if cfg.Server.TLSCert != "" {
-				cert, err := tls.LoadX509KeyPair(cfg.Server.TLSCert, cfg.Server.TLSKey)
+				// Reloaded when the files change, as cert-manager rotates them.
+				certs, err := server.NewCertReloader(cfg.Server.TLSCert, cfg.Server.TLSKey, log)
 				if err != nil {
-					return fmt.Errorf("loading TLS certificate: %w", err)
+					return err
 				}
-				tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+				tlsCfg = certs.TLSConfig()
 			}
 			ln, err := net.Listen("tcp", cfg.Server.Addr)
 			if err != nil {
@@ -98,11 +106,14 @@ taken from PAVED_ADMIN_TOKEN.`,
 			}
 
 			go a.Catalog.Watch(ctx, 5*time.Second)
+			go a.Policy.WatchExceptions(ctx, 5*time.Second, log)
 			return a.Server.Run(ctx, ln, tlsCfg)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "", "HOST:PORT to listen on (default 127.0.0.1:8080; env PAVED_ADDR)")
 	cmd.Flags().BoolVar(&demoMode, "demo", false, "load the demo organisation on a fresh temporary data directory")
+	cmd.Flags().StringVar(&tlsCert, "tls-cert", "", "serve HTTPS with this certificate (PEM), reloaded when the file changes; needed for the admission webhooks (env PAVED_TLS_CERT)")
+	cmd.Flags().StringVar(&tlsKey, "tls-key", "", "the certificate's private key (PEM) (env PAVED_TLS_KEY)")
 	return cmd
 }
 

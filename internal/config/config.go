@@ -31,6 +31,8 @@ type Config struct {
 	PolicySettings PolicySettings           `yaml:"policy_settings"`
 	Exceptions     []PolicyException        `yaml:"exceptions"`
 
+	Admission Admission `yaml:"admission"`
+
 	// File is where the configuration was read from ("" for defaults only).
 	File string `yaml:"-"`
 	// root is the parsed file, kept so that checks made later (a policy id
@@ -90,6 +92,11 @@ func Default() Config {
 		DataDir:        "data",
 		Log:            Log{Level: "info", Format: "text"},
 		PolicySettings: PolicySettings{DefaultMode: ModeWarn},
+		Admission: Admission{
+			Namespace:        "paved",
+			ExemptNamespaces: []string{"kube-system"},
+			QueueSize:        10000,
+		},
 		Environments: []Environment{
 			{Name: "dev"},
 			{Name: "staging"},
@@ -136,6 +143,9 @@ func Load(path string) (Config, error) {
 			if yamlfile.Locate(root, "environments") != nil {
 				cfg.Environments = nil
 			}
+			if yamlfile.Locate(root, "admission.exempt_namespaces") != nil {
+				cfg.Admission.ExemptNamespaces = nil
+			}
 			if yamlfile.Locate(root, "ownership.aliases.environment") != nil {
 				cfg.Ownership.Aliases.Environment = nil
 				userEnvAliases = true
@@ -170,17 +180,19 @@ var EnvVars = []struct{ Name, Field string }{
 	{"PAVED_TLS_KEY", "server.tls_key"},
 	{"PAVED_LOG_LEVEL", "log.level"},
 	{"PAVED_LOG_FORMAT", "log.format"},
+	{"PAVED_ADMISSION_NAMESPACE", "admission.namespace"},
 }
 
 func applyEnv(cfg *Config, lookup func(string) (string, bool)) {
 	targets := map[string]*string{
-		"PAVED_ADDR":         &cfg.Server.Addr,
-		"PAVED_DATA_DIR":     &cfg.DataDir,
-		"PAVED_DATABASE_URL": &cfg.DatabaseURL,
-		"PAVED_TLS_CERT":     &cfg.Server.TLSCert,
-		"PAVED_TLS_KEY":      &cfg.Server.TLSKey,
-		"PAVED_LOG_LEVEL":    &cfg.Log.Level,
-		"PAVED_LOG_FORMAT":   &cfg.Log.Format,
+		"PAVED_ADDR":                &cfg.Server.Addr,
+		"PAVED_DATA_DIR":            &cfg.DataDir,
+		"PAVED_DATABASE_URL":        &cfg.DatabaseURL,
+		"PAVED_TLS_CERT":            &cfg.Server.TLSCert,
+		"PAVED_TLS_KEY":             &cfg.Server.TLSKey,
+		"PAVED_LOG_LEVEL":           &cfg.Log.Level,
+		"PAVED_LOG_FORMAT":          &cfg.Log.Format,
+		"PAVED_ADMISSION_NAMESPACE": &cfg.Admission.Namespace,
 	}
 	for _, ev := range EnvVars {
 		if v, ok := lookup(ev.Name); ok && strings.TrimSpace(v) != "" {

@@ -71,6 +71,7 @@ func (c Config) Validate(root *yaml.Node) yamlfile.Errors {
 		}
 	}
 	v.policies(c)
+	v.admission(c)
 	sort.SliceStable(v.errs, func(i, j int) bool { return v.errs[i].Line < v.errs[j].Line })
 	return v.errs
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -177,6 +178,7 @@ func (s *Service) createException(w http.ResponseWriter, r *http.Request) {
 		api.WriteError(w, r, err)
 		return
 	}
+	s.refreshAfterChange(r.Context())
 	api.WriteJSON(w, http.StatusCreated, ex)
 }
 
@@ -185,5 +187,14 @@ func (s *Service) revokeException(w http.ResponseWriter, r *http.Request) {
 		api.WriteError(w, r, err)
 		return
 	}
+	s.refreshAfterChange(r.Context())
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// refreshAfterChange makes an exception change apply to admission on this
+// replica at once; the periodic refresh catches it up elsewhere.
+func (s *Service) refreshAfterChange(ctx context.Context) {
+	if err := s.RefreshExceptions(ctx); err != nil {
+		slog.Default().Warn("refreshing policy exceptions after a change", "err", err)
+	}
 }

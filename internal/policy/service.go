@@ -2,7 +2,9 @@ package policy
 
 import (
 	"context"
+	"fmt"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"github.com/paved-dev/paved/internal/config"
@@ -18,6 +20,10 @@ type Service struct {
 	// ConfigExceptions come from paved.yaml; the store holds the rest.
 	ConfigExceptions []Exception
 	Now              func() time.Time
+
+	// exceptions is the in-memory copy admission reads (see
+	// exception_cache.go).
+	exceptions atomic.Pointer[[]Exception]
 }
 
 // NewService loads the built-in pack and cfg's custom policy
@@ -35,7 +41,13 @@ func NewService(ctx context.Context, cfg config.Config, st *Store, grace map[str
 	if err != nil {
 		return nil, err
 	}
-	return &Service{Engine: e, Rollout: r, Store: st, ConfigExceptions: ex, Now: time.Now}, nil
+	s := &Service{Engine: e, Rollout: r, Store: st, ConfigExceptions: ex, Now: time.Now}
+	if st != nil {
+		if err := s.RefreshExceptions(ctx); err != nil {
+			return nil, fmt.Errorf("loading policy exceptions: %w", err)
+		}
+	}
+	return s, nil
 }
 
 // PolicySummary is a policy with its default mode and open findings.

@@ -52,68 +52,107 @@ func newID(prefix string) string {
 // rollups and replaces the open findings of the checked resources, in one
 // transaction.
 func (s *Store) Record(ctx context.Context, up Upload, now time.Time) (recorded int, err error) {
-	if up.Source != "ci" && up.Source != "admission" {
-		return 0, api.Invalid("source", "%q is not a source; use ci or admission", up.Source)
-	}
-	at := now.UTC().UnixMilli()
-	day := now.UTC().Format(config.DateLayout)
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.RecordBatch(ctx, []TimedUpload{{Upload: up, At: now}})
+}
+
+// TimedUpload is an upload with the time its decisions were made, as the
+// admission recorder queues and spools them.
+type TimedUpload struct {
+	Upload
+	At time.Time `json:"at"`
+}
+
+// ActionMutated marks a decision of the mutating webhook (labels added);
+// it is recorded as a decision but opens no finding.
+const ActionMutated = "mutated"
+
+// RecordBatch records several uploads, in order, in one transaction: the
+// admission recorder writes what queued up while the previous batch was
+// being written, so a busy cluster costs one transaction per batch, not
+// per request.
+func (s *Store) RecordBatch(ctx context.Context, batch []TimedUpload) (recorded int, err error) {
+	for _, up := range batch {
+		if up.Source != "ci" && up.Source != "admission" {
+			return 0, api.Invalid("source", "%q is not a source; use ci or admission", up.Source)
+		}
 		for i, r := range up.Results {
 			if r.Policy == "" || r.Action == "" || r.Resource.String() == "" {
-				return api.Invalid(fmt.Sprintf("results[%d]", i), "policy, action and resource are required")
-			}
-			team := r.Team
-			if team == "" {
-				team = "unowned"
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO policy_decisions (id, at, source, team, service, environment, policy, severity, resource, file, line, action, message)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-				newID("dec_"), at, up.Source, team, r.Service, r.Environment, r.Policy, r.Severity, r.Resource.String(), r.File, r.Line, r.Action, r.Message); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO policy_decision_days (day, policy, team, action, count) VALUES ($1, $2, $3, $4, 1)
-				ON CONFLICT (day, policy, team, action) DO UPDATE SET count = policy_decision_days.count + 1`,
-				day, r.Policy, team, r.Action); err != nil {
-				return err
+				return 0, api.Invalid(fmt.Sprintf("results[%d]", i), "policy, action and resource are required")
 			}
 		}
-		// Findings: what the latest check of a resource found is what is
-		// open for it now.
-		checked := append([]CheckedResource{}, up.Resources...)
-		for _, r := range up.Results {
-			checked = append(checked, CheckedResource{Resource: r.Resource.String(), Team: r.Team})
-		}
-		seen := map[CheckedResource]bool{}
-		for _, c := range checked {
-			if c.Team == "" {
-				c.Team = "unowned"
-			}
-			if seen[c] {
-				continue
-			}
-			seen[c] = true
-			if _, err := tx.ExecContext(ctx, `DELETE FROM policy_findings WHERE resource = $1 AND source = $2 AND team = $3`, c.Resource, up.Source, c.Team); err != nil {
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		for _, up := range batch {
+			if err := recordTx(ctx, tx, up.Upload, up.At); err != nil {
 				return err
 			}
-		}
-		for _, r := range up.Results {
-			team := r.Team
-			if team == "" {
-				team = "unowned"
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO policy_findings (policy, resource, source, team, service, environment, severity, action, mode, rule, message, file, line, first_seen, last_seen)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
-				ON CONFLICT (policy, resource, source, team) DO UPDATE SET message = excluded.message, action = excluded.action, mode = excluded.mode, rule = excluded.rule, last_seen = excluded.last_seen`,
-				r.Policy, r.Resource.String(), up.Source, team, r.Service, r.Environment, r.Severity, r.Action, r.Mode, r.Rule, r.Message, r.File, r.Line, at); err != nil {
-				return err
-			}
+			recorded += len(up.Results)
 		}
 		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
-	return len(up.Results), nil
+	return recorded, nil
+}
+
+func recordTx(ctx context.Context, tx *sql.Tx, up Upload, now time.Time) error {
+	at := now.UTC().UnixMilli()
+	day := now.UTC().Format(config.DateLayout)
+	for _, r := range up.Results {
+		team := r.Team
+		if team == "" {
+			team = "unowned"
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO policy_decisions (id, at, source, team, service, environment, policy, severity, resource, file, line, action, message)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			newID("dec_"), at, up.Source, team, r.Service, r.Environment, r.Policy, r.Severity, r.Resource.String(), r.File, r.Line, r.Action, r.Message); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO policy_decision_days (day, policy, team, action, count) VALUES ($1, $2, $3, $4, 1)
+			ON CONFLICT (day, policy, team, action) DO UPDATE SET count = policy_decision_days.count + 1`,
+			day, r.Policy, team, r.Action); err != nil {
+			return err
+		}
+	}
+	// Findings: what the latest check of a resource found is what is open
+	// for it now. A mutation says nothing about what is open.
+	var results []Result
+	for _, r := range up.Results {
+		if r.Action != ActionMutated {
+			results = append(results, r)
+		}
+	}
+	checked := append([]CheckedResource{}, up.Resources...)
+	for _, r := range results {
+		checked = append(checked, CheckedResource{Resource: r.Resource.String(), Team: r.Team})
+	}
+	seen := map[CheckedResource]bool{}
+	for _, c := range checked {
+		if c.Team == "" {
+			c.Team = "unowned"
+		}
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		if _, err := tx.ExecContext(ctx, `DELETE FROM policy_findings WHERE resource = $1 AND source = $2 AND team = $3`, c.Resource, up.Source, c.Team); err != nil {
+			return err
+		}
+	}
+	for _, r := range results {
+		team := r.Team
+		if team == "" {
+			team = "unowned"
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO policy_findings (policy, resource, source, team, service, environment, severity, action, mode, rule, message, file, line, first_seen, last_seen)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+			ON CONFLICT (policy, resource, source, team) DO UPDATE SET message = excluded.message, action = excluded.action, mode = excluded.mode, rule = excluded.rule, last_seen = excluded.last_seen`,
+			r.Policy, r.Resource.String(), up.Source, team, r.Service, r.Environment, r.Severity, r.Action, r.Mode, r.Rule, r.Message, r.File, r.Line, at); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Finding is an open violation: the latest check of its resource found it.

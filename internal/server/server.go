@@ -33,7 +33,11 @@ type Options struct {
 	UI http.Handler
 	// MaxBodyBytes caps request bodies.
 	MaxBodyBytes int64
-	Logger       *slog.Logger
+	// Webhooks are mounted as they are, outside the token-authenticated
+	// API, each enforcing its own body limit: the Kubernetes API server
+	// calls /admission/ with no paved token (pattern → handler).
+	Webhooks map[string]http.Handler
+	Logger   *slog.Logger
 }
 
 // Server is paved's HTTP handler with its metrics registry.
@@ -76,6 +80,9 @@ func New(opts Options) (*Server, error) {
 		api.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	s.mux.HandleFunc("GET /readyz", s.readyz)
+	for pattern, h := range opts.Webhooks {
+		s.mux.Handle(pattern, h)
+	}
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	if opts.UI != nil {
 		s.mux.Handle("/", opts.UI)
@@ -154,10 +161,11 @@ func bearer(r *http.Request) (string, bool) {
 }
 
 // limitBody caps bodies of everything but the JSON API, whose routes each
-// apply their own limit in guard.
+// apply their own limit in guard, and the admission webhooks, which take
+// Kubernetes objects of up to a few MiB and limit themselves.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/api/") {
+		if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/admission/") {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -563,3 +563,10 @@ func (p *jsonParser) kubeObject() (any, []int, error) {
 	})
 	return obj, items, err
 }
+
+// Object makes the document of one decoded Kubernetes object, as
+// admission receives it (already JSON, one object, no file): file names
+// where it came from in results.
+func Object(file string, obj map[string]any) (policy.Document, error) {
+	return kubeDoc(file, 1, obj)
+}
