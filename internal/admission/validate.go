@@ -39,7 +39,7 @@ func (h *Handler) validate(req *admissionv1.AdmissionRequest) outcome {
 		Exceptions: h.opts.Policy.CurrentExceptions(),
 		Index:      h.opts.Catalog.Index(),
 	}
-	rep, err := checker.Check(context.Background(), []policy.Document{doc}, policy.CheckOptions{Now: h.opts.Now(), Env: owner.Environment, Files: 1})
+	rep, err := checker.Check(context.Background(), []policy.Document{doc}, policy.CheckOptions{Now: h.opts.Now(), DefaultEnv: h.opts.Config.Admission.Environment, Files: 1})
 	if err != nil {
 		h.opts.Logger.Error("admission: evaluating policies", "uid", req.UID, "kind", req.Kind.Kind, "err", err)
 		return outcome{&admissionv1.AdmissionResponse{Allowed: false, Result: &metav1.Status{

@@ -68,6 +68,17 @@ func OpenCatalog(ctx context.Context, cfg config.Config) (*store.DB, *catalog.Ca
 	if err != nil {
 		return nil, nil, err
 	}
+	cat, err := OpenCatalogOn(ctx, cfg, db)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, cat, nil
+}
+
+// OpenCatalogOn loads the catalog from an open store, with the configured
+// environments in place and the onboarding defaults for new teams.
+func OpenCatalogOn(ctx context.Context, cfg config.Config, db *store.DB) (*catalog.Catalog, error) {
 	cat, err := catalog.New(ctx, db, cfg.Ownership)
 	if err == nil {
 		err = cat.SyncEnvironments(ctx, cfg.Environments)
@@ -77,10 +88,9 @@ func OpenCatalog(ctx context.Context, cfg config.Config) (*store.DB, *catalog.Ca
 		cat.AddOnboardStep(policy.GraceStep(days, time.Now))
 	}
 	if err != nil {
-		db.Close()
-		return nil, nil, fmt.Errorf("loading the catalog: %w", err)
+		return nil, fmt.Errorf("loading the catalog: %w", err)
 	}
-	return db, cat, nil
+	return cat, nil
 }
 
 // Open builds a complete paved server on cfg.

@@ -97,6 +97,9 @@ type CheckOptions struct {
 	// Env and Team override what ownership resolution finds (CI knows the
 	// environment it deploys to better than a manifest does).
 	Env, Team string
+	// DefaultEnv is the environment of resources whose ownership names
+	// none (admission and audit: the cluster's environment).
+	DefaultEnv string
 	// Now is the day rollouts and exceptions are judged on (UTC).
 	Now time.Time
 	// Files is how many files were read, for the summary.
@@ -195,6 +198,9 @@ func (c *Checker) owner(d *Document, opts CheckOptions) catalog.Owner {
 			o.Service = ""
 		}
 		o.Team = opts.Team
+	}
+	if o.Environment == "" {
+		o.Environment = opts.DefaultEnv
 	}
 	if opts.Env != "" {
 		o.Environment = opts.Env

@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/paved-dev/paved/internal/api"
@@ -25,7 +27,7 @@ func NewStore(db *store.DB) *Store { return &Store{db: db} }
 // Upload is a check report sent to the server (paved check --report-to)
 // or produced by admission.
 type Upload struct {
-	Source  string   `json:"source" doc:"ci or admission"`
+	Source  string   `json:"source" doc:"ci, admission or audit"`
 	Results []Result `json:"results"`
 	// Resources lists every resource checked, violating or not, with the
 	// team it belongs to, so that findings that were fixed close — and
@@ -40,7 +42,7 @@ type CheckedResource struct {
 }
 
 // Sources a decision can come from.
-var Sources = []string{"ci", "admission"}
+var Sources = []string{"ci", "admission", "audit"}
 
 func newID(prefix string) string {
 	b := make([]byte, 8)
@@ -72,8 +74,8 @@ const ActionMutated = "mutated"
 // per request.
 func (s *Store) RecordBatch(ctx context.Context, batch []TimedUpload) (recorded int, err error) {
 	for _, up := range batch {
-		if up.Source != "ci" && up.Source != "admission" {
-			return 0, api.Invalid("source", "%q is not a source; use ci or admission", up.Source)
+		if !slices.Contains(Sources, up.Source) {
+			return 0, api.Invalid("source", "%q is not a source; use %s", up.Source, strings.Join(Sources, ", "))
 		}
 		for i, r := range up.Results {
 			if r.Policy == "" || r.Action == "" || r.Resource.String() == "" {
