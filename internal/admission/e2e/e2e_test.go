@@ -80,7 +80,7 @@ type paved struct {
 	listen string
 }
 
-func startPaved(t *testing.T, dir string) *paved {
+func startPaved(t testing.TB, dir string) *paved {
 	t.Helper()
 	ctx := context.Background()
 	cfgPath := filepath.Join(dir, "paved.yaml")
@@ -145,7 +145,7 @@ func (p *paved) shutdown() {
 
 // registerWebhooks installs paved's webhook configurations as
 // install-manifests renders them, pointed at the test server.
-func registerWebhooks(t *testing.T, client kubernetes.Interface, p *paved, failurePolicy string) {
+func registerWebhooks(t testing.TB, client kubernetes.Interface, p *paved, failurePolicy string) {
 	t.Helper()
 	objs, err := install.Objects(install.Options{WebhookURL: p.url, CABundle: p.ca, FailurePolicy: failurePolicy})
 	if err != nil {
@@ -185,7 +185,7 @@ func podOf(name string, c corev1.Container) *corev1.Pod {
 
 // waitDenied retries a dry-run create until the webhooks are live: the API
 // server picks up a new webhook configuration a moment after it is stored.
-func waitDenied(t *testing.T, client kubernetes.Interface, ns string) {
+func waitDenied(t testing.TB, client kubernetes.Interface, ns string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
