@@ -186,6 +186,7 @@ Exit codes:      0 ok, 1 a check failed, 2 usage, input or environment error`,
 		newTokenCmd(g),
 		newCheckCmd(g),
 		newPolicyCmd(g),
+		newCostCmd(g),
 		newAuditCmd(g),
 		newAdmissionCmd(g),
 	)

@@ -32,6 +32,7 @@ type Config struct {
 	Exceptions     []PolicyException        `yaml:"exceptions"`
 
 	Admission Admission `yaml:"admission"`
+	Cost      Cost      `yaml:"cost"`
 
 	// File is where the configuration was read from ("" for defaults only).
 	File string `yaml:"-"`

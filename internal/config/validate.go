@@ -72,6 +72,7 @@ func (c Config) Validate(root *yaml.Node) yamlfile.Errors {
 	}
 	v.policies(c)
 	v.admission(c)
+	v.cost(c)
 	sort.SliceStable(v.errs, func(i, j int) bool { return v.errs[i].Line < v.errs[j].Line })
 	return v.errs
 }

@@ -1,0 +1,29 @@
+package cost
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+
+	"github.com/paved-dev/paved/internal/catalog"
+	"github.com/paved-dev/paved/internal/config"
+	"github.com/paved-dev/paved/internal/store"
+)
+
+// Service is FinOps on one store: imports, and the reports on them.
+type Service struct {
+	cfg     config.Config
+	catalog *catalog.Catalog
+	store   *costStore
+}
+
+// NewService returns the cost service for cfg's rules, the catalog's
+// ownership and db.
+func NewService(cfg config.Config, cat *catalog.Catalog, db *store.DB) *Service {
+	return &Service{cfg: cfg, catalog: cat, store: &costStore{db: db}}
+}
+
+func newID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return "imp_" + hex.EncodeToString(b)
+}
