@@ -49,7 +49,7 @@ func (s *costStore) write(ctx context.Context, imp *Import, agg *aggregate) ([]s
 				return err
 			}
 		}
-		if err := insertRows(ctx, tx, "cost_daily", []string{"provider", "billing_account", "period", "day", "month", "team", "service", "environment", "allocation",
+		if err := insertRows(ctx, tx, s.db.Dialect, "cost_daily", []string{"provider", "billing_account", "period", "day", "month", "team", "service", "environment", "allocation",
 			"sub_account", "service_name", "service_category", "charge_category", "currency", "billed_cost", "effective_cost", "list_cost", "charges"},
 			len(agg.daily), func(emit func(...any)) {
 				for k, v := range agg.daily {
@@ -59,7 +59,7 @@ func (s *costStore) write(ctx context.Context, imp *Import, agg *aggregate) ([]s
 			}); err != nil {
 			return err
 		}
-		if err := insertRows(ctx, tx, "cost_unallocated", []string{"provider", "billing_account", "period", "month", "sub_account", "sub_account_name",
+		if err := insertRows(ctx, tx, s.db.Dialect, "cost_unallocated", []string{"provider", "billing_account", "period", "month", "sub_account", "sub_account_name",
 			"resource_id", "resource_name", "service_name", "currency", "billed_cost", "effective_cost", "charges", "tags"},
 			len(agg.unallocated), func(emit func(...any)) {
 				for k, v := range agg.unallocated {
@@ -69,7 +69,7 @@ func (s *costStore) write(ctx context.Context, imp *Import, agg *aggregate) ([]s
 			}); err != nil {
 			return err
 		}
-		if err := insertRows(ctx, tx, "cost_splits", []string{"provider", "billing_account", "period", "month", "rule", "method", "team", "share", "currency", "effective_cost", "billed_cost"},
+		if err := insertRows(ctx, tx, s.db.Dialect, "cost_splits", []string{"provider", "billing_account", "period", "month", "rule", "method", "team", "share", "currency", "effective_cost", "billed_cost"},
 			len(agg.splits), func(emit func(...any)) {
 				for _, sp := range agg.splits {
 					emit(sp.Provider, sp.BillingAccount, sp.Period.Period, sp.month, sp.rule, sp.method, sp.team, sp.share, sp.currency, sp.effective, sp.billed)
@@ -92,22 +92,16 @@ func (s *costStore) write(ctx context.Context, imp *Import, agg *aggregate) ([]s
 }
 
 // insertRows inserts n rows of columns into table, insertBatch rows per
-// statement; rows calls emit once per row.
-func insertRows(ctx context.Context, tx *sql.Tx, table string, columns []string, n int, rows func(emit func(...any))) error {
+// statement, the full-batch statement prepared once; rows calls emit
+// once per row. SQLite gets ? placeholders: it looks $N names up one by
+// one, which makes a statement of thousands of them quadratic to prepare.
+func insertRows(ctx context.Context, tx *sql.Tx, dialect store.Dialect, table string, columns []string, n int, rows func(emit func(...any))) error {
 	if n == 0 {
 		return nil
 	}
-	prefix := "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES "
-	var b strings.Builder
-	args := make([]any, 0, insertBatch*len(columns))
-	count := 0
-	var err error
-	flush := func() {
-		if count == 0 || err != nil {
-			return
-		}
-		b.Reset()
-		b.WriteString(prefix)
+	statement := func(count int) string {
+		var b strings.Builder
+		b.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
 		p := 1
 		for r := 0; r < count; r++ {
 			if r > 0 {
@@ -118,12 +112,40 @@ func insertRows(ctx context.Context, tx *sql.Tx, table string, columns []string,
 				if c > 0 {
 					b.WriteByte(',')
 				}
-				fmt.Fprintf(&b, "$%d", p)
+				if dialect == store.Postgres {
+					fmt.Fprintf(&b, "$%d", p)
+				} else {
+					b.WriteByte('?')
+				}
 				p++
 			}
 			b.WriteByte(')')
 		}
-		_, err = tx.ExecContext(ctx, b.String(), args...)
+		return b.String()
+	}
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, insertBatch*len(columns))
+	count := 0
+	var err error
+	flush := func() {
+		if count == 0 || err != nil {
+			return
+		}
+		if count == insertBatch {
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, statement(insertBatch)); err != nil {
+					return
+				}
+			}
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, statement(count), args...)
+		}
 		args, count = args[:0], 0
 	}
 	rows(func(vals ...any) {
