@@ -16,6 +16,7 @@ import (
 	"github.com/paved-dev/paved/internal/auth"
 	"github.com/paved-dev/paved/internal/catalog"
 	"github.com/paved-dev/paved/internal/config"
+	"github.com/paved-dev/paved/internal/cost"
 	"github.com/paved-dev/paved/internal/demo"
 	"github.com/paved-dev/paved/internal/policy"
 	"github.com/paved-dev/paved/internal/server"
@@ -38,6 +39,8 @@ type App struct {
 	Catalog *catalog.Catalog
 	Auth    *auth.Store
 	Policy  *policy.Service
+	// Cost is FinOps: billing imports and the reports on them.
+	Cost *cost.Service
 	// Admission is the validating and mutating webhooks; Recorder writes
 	// their decisions.
 	Admission *admission.Handler
@@ -87,6 +90,9 @@ func OpenCatalogOn(ctx context.Context, cfg config.Config, db *store.DB) (*catal
 	if days := cfg.PolicySettings.NewTeams.GraceDays; err == nil && days > 0 {
 		cat.AddOnboardStep(policy.GraceStep(days, time.Now))
 	}
+	if err == nil && cfg.Cost.Budgets.Default != nil {
+		cat.AddOnboardStep(cost.BudgetStep(cfg.Cost))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("loading the catalog: %w", err)
 	}
@@ -102,7 +108,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, DB: db, Catalog: cat, Auth: auth.NewStore(db)}
+	a := &App{Config: cfg, DB: db, Catalog: cat, Auth: auth.NewStore(db), Cost: cost.NewService(cfg, cat, db)}
 	if err := a.openGuardrails(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -117,6 +123,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		Catalog:    cat,
 		Auth:       a.Auth,
 		Policy:     a.Policy,
+		Cost:       a.Cost,
 		Demo:       opts.Demo,
 		SessionTTL: time.Duration(cfg.Server.SessionHours) * time.Hour,
 		Version:    opts.Version,
@@ -142,6 +149,8 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	a.Routes = append(a.Routes, cat.Routes()...)
 	a.Routes = append(a.Routes, a.Auth.Routes()...)
 	a.Routes = append(a.Routes, a.Policy.Routes()...)
+	a.Routes = append(a.Routes, a.Cost.Routes()...)
+	a.Routes = append(a.Routes, a.Cost.BudgetRoutes()...)
 	a.Server, err = server.New(server.Options{
 		DB:           db,
 		Auth:         a.Auth,
@@ -157,6 +166,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		return nil, err
 	}
 	a.Admission.Register(a.Server.Registry)
+	a.Server.Registry.MustRegister(a.Cost.Collector())
 	a.Recorder.Start()
 	return a, nil
 }

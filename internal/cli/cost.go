@@ -23,7 +23,7 @@ func newCostCmd(g *globals) *cobra.Command {
 		Use:   "cost",
 		Short: "FinOps: import FOCUS billing data, allocate it to teams, report",
 	}
-	cmd.AddCommand(newCostImportCmd(g), newCostImportsCmd(g), newCostReportCmd(g), newCostCoverageCmd(g), newCostUnallocatedCmd(g))
+	cmd.AddCommand(newCostImportCmd(g), newCostImportsCmd(g), newCostReportCmd(g), newCostCoverageCmd(g), newCostUnallocatedCmd(g), newCostBudgetCmd(g), newCostAlertsCmd(g), newCostCheckCmd(g))
 	return cmd
 }
 
@@ -80,6 +80,13 @@ read fails the import (file:line:column and the value) and nothing is written;
 				if f == "table" {
 					writeImport(g.stdout, imp)
 				}
+			}
+			// Budgets and anomalies are checked after an import, so that
+			// alerts do not wait for a server's next scheduled run.
+			if res, ran, err := svc.RunOnce(ctx, time.Now()); err != nil {
+				fmt.Fprintf(g.stderr, "paved: the imports are stored, but checking budgets and anomalies failed: %v\n", err)
+			} else if ran && f == "table" && len(res.Check.Alerts) > 0 {
+				fmt.Fprintf(g.stdout, "%d cost alerts fired; see paved cost alerts\n", len(res.Check.Alerts))
 			}
 			if f == "json" {
 				return writeJSON(g.stdout, map[string]any{"imports": imports})

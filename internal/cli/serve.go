@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/paved-dev/paved/internal/app"
+	"github.com/paved-dev/paved/internal/cost"
 	"github.com/paved-dev/paved/internal/demo"
 	"github.com/paved-dev/paved/internal/server"
 	"github.com/spf13/cobra"
@@ -107,6 +108,9 @@ taken from PAVED_ADMIN_TOKEN.`,
 
 			go a.Catalog.Watch(ctx, 5*time.Second)
 			go a.Policy.WatchExceptions(ctx, 5*time.Second, log)
+			// Budget, forecast and anomaly checks and alert delivery; on
+			// PostgreSQL one replica at a time.
+			go a.Cost.RunScheduler(ctx, cost.DefaultSchedulerInterval)
 			return a.Server.Run(ctx, ln, tlsCfg)
 		},
 	}

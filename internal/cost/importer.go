@@ -78,6 +78,18 @@ const maxRejectedLines = 1000
 // ErrNoRows is returned for a file with a header and no charges.
 var ErrNoRows = errors.New("no billing rows")
 
+// RowRejectedError is an import refused because of one row: a cost that
+// is not a number, a charge from the future. Msg names the file, line
+// and column.
+type RowRejectedError struct {
+	Line int
+	Msg  string
+}
+
+func (e *RowRejectedError) Error() string {
+	return e.Msg + " (nothing was imported; fix the file or use --skip-invalid to import the rest)"
+}
+
 // Import reads one FOCUS file, allocates every charge and replaces the
 // billing periods it covers, in one transaction. With a row whose costs
 // cannot be read it fails, naming the file, line, column and value, and
@@ -111,7 +123,7 @@ func (s *Service) Import(ctx context.Context, name string, f focus.File, opts Im
 	future := opts.Now.Add(24 * time.Hour)
 	reject := func(line int, msg string) error {
 		if !opts.SkipInvalid {
-			return fmt.Errorf("%s (nothing was imported; fix the file or use --skip-invalid to import the rest)", msg)
+			return &RowRejectedError{Line: line, Msg: msg}
 		}
 		imp.RowsRejected++
 		if len(imp.RejectedLines) < maxRejectedLines {
@@ -174,6 +186,7 @@ func (s *Service) Import(ctx context.Context, name string, f focus.File, opts Im
 	if imp.Replaced, err = s.store.write(ctx, &imp, agg); err != nil {
 		return Import{}, err
 	}
+	s.afterImport(imp)
 	return imp, nil
 }
 

@@ -14,6 +14,8 @@ type Service struct {
 	cfg     config.Config
 	catalog *catalog.Catalog
 	store   *costStore
+	// alerting holds the import hooks, the scheduler and the metrics cache (scheduler.go).
+	alerting alerting
 }
 
 // NewService returns the cost service for cfg's rules, the catalog's

@@ -35,6 +35,7 @@ func TestBrowserSignInAndTeamPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	seedHistory(t, a)
+	seedCosts(t, a)
 	_, secret, err := a.Auth.Create(ctx, "browser-test", auth.RoleAdmin)
 	if err != nil {
 		t.Fatal(err)
@@ -150,9 +151,43 @@ func TestBrowserSignInAndTeamPage(t *testing.T) {
 	guardrails, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
 	must(err)
 
+	// The Costs page draws a spend chart per currency and the coverage
+	// trend, and the team page its costs panel's daily chart, each with a
+	// size (an SVG the CSP broke would still be in the page).
+	drawn := func(sel string) {
+		t.Helper()
+		ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`(() => { const s = document.querySelector(`+"`"+sel+"`"+`); return !!s && s.getBoundingClientRect().height > 50 && s.querySelectorAll("path, rect").length > 5; })()`))
+		must(err)
+		if !ok {
+			t.Errorf("%s is not drawn", sel)
+		}
+	}
+	must(chromedp.Do(bctx,
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(srv.URL+"/costs"),
+		chromedp.WaitVisible(chromedp.CSS(`#spend-USD .chart svg`)),
+	))
+	if h := strings.TrimSpace(text("h1")); h != "Costs" {
+		t.Errorf("costs heading %q", h)
+	}
+	for _, sel := range []string{"#spend-USD .chart svg", "#spend-EUR .chart svg", "#coverage .chart svg"} {
+		drawn(sel)
+	}
+	if movers := text("#movers table"); !strings.Contains(movers, "USD") {
+		t.Errorf("the movers table shows no amounts:\n%.500s", movers)
+	}
+	must(chromedp.Do(bctx,
+		chromedp.Navigate(srv.URL+"/teams/payments#costs"),
+		chromedp.WaitVisible(chromedp.CSS(`#costs .chart svg`)),
+	))
+	drawn("#costs .chart svg")
+	if panel := text("#costs"); !strings.Contains(panel, "Sep 2024") || !strings.Contains(panel, "USD") {
+		t.Errorf("the costs panel reads:\n%.500s", panel)
+	}
+
 	// On a phone-sized screen nothing may push the page wider than the
 	// screen: wide tables scroll inside their cards instead.
-	for _, path := range []string{"/", "/teams/payments", "/services", "/policies", "/policies/" + a.Policy.Engine.Policies()[0].ID} {
+	for _, path := range []string{"/", "/teams/payments", "/services", "/policies", "/policies/" + a.Policy.Engine.Policies()[0].ID, "/costs"} {
 		must(chromedp.Do(bctx,
 			chromedp.EmulateViewport(390, 844),
 			chromedp.Navigate(srv.URL+path),

@@ -32,6 +32,7 @@ var nav = []navItem{
 	{"Teams", "/teams"},
 	{"Services", "/services"},
 	{"Guardrails", "/policies"},
+	{"Costs", "/costs"},
 }
 
 // navLink is a nav entry as rendered for one request.
@@ -69,12 +70,20 @@ type pageSet struct {
 	byName map[string]*template.Template
 }
 
-var pageNames = []string{"overview", "teams", "team", "services", "service", "policies", "policy", "login", "error"}
+var pageNames = []string{"overview", "teams", "team", "services", "service", "policies", "policy", "costs", "login", "error"}
 
 func parsePages(assets *assetSet) (*pageSet, error) {
 	funcs := template.FuncMap{
 		"asset": assets.url,
 		"short": shortURL,
+		// Cost pages: amounts always carry their currency.
+		"money":       money,
+		"amount":      amount,
+		"signedMoney": signedMoney,
+		"sharePct":    sharePct,
+		"changePct":   changePct,
+		"monthName":   monthName,
+		"dayName":     dayName,
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {

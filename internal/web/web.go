@@ -11,6 +11,7 @@ import (
 	"github.com/paved-dev/paved/internal/api"
 	"github.com/paved-dev/paved/internal/auth"
 	"github.com/paved-dev/paved/internal/catalog"
+	"github.com/paved-dev/paved/internal/cost"
 	"github.com/paved-dev/paved/internal/policy"
 )
 
@@ -20,6 +21,8 @@ type Options struct {
 	Auth    *auth.Store
 	// Policy serves the guardrails pages and the team compliance panel.
 	Policy *policy.Service
+	// Cost serves the Costs page and the team cost panel.
+	Cost *cost.Service
 	// Demo makes pages readable without signing in (writes still need a
 	// session).
 	Demo       bool
@@ -33,6 +36,7 @@ type ui struct {
 	cat    *catalog.Catalog
 	auth   *auth.Store
 	pol    *policy.Service
+	cost   *cost.Service
 	demo   bool
 	ttl    time.Duration
 	ver    string
@@ -58,7 +62,7 @@ func New(opts Options) (http.Handler, error) {
 		return nil, err
 	}
 	u := &ui{
-		cat: opts.Catalog, auth: opts.Auth, pol: opts.Policy, demo: opts.Demo, ttl: opts.SessionTTL,
+		cat: opts.Catalog, auth: opts.Auth, pol: opts.Policy, cost: opts.Cost, demo: opts.Demo, ttl: opts.SessionTTL,
 		ver: opts.Version, log: opts.Logger, pages: pages, assets: assets,
 	}
 	return u.routes(), nil
@@ -80,6 +84,7 @@ func (u *ui) routes() http.Handler {
 	mux.HandleFunc("GET /services/{name}", u.page(api.Read, u.service))
 	mux.HandleFunc("GET /policies", u.page(api.Read, u.policies))
 	mux.HandleFunc("GET /policies/{id}", u.page(api.Read, u.policy))
+	mux.HandleFunc("GET /costs", u.page(api.Read, u.costs))
 
 	// Everything else is a styled 404 rather than the mux's plain text.
 	mux.HandleFunc("/", u.page(api.Public, func(w http.ResponseWriter, r *http.Request, v *viewer) error {
