@@ -3,6 +3,7 @@ package cost
 import (
 	"encoding/json"
 	"sort"
+	"strings"
 
 	"github.com/paved-dev/paved/internal/config"
 	"github.com/paved-dev/paved/internal/cost/focus"
@@ -100,7 +101,10 @@ func (a *aggregate) add(row *focus.Row, o Owner) {
 		subAccount: k.subAccount, resourceID: row.ResourceID, serviceName: k.serviceName, currency: k.currency}
 	u := a.unallocated[uk]
 	if u == nil {
-		u = &unallocSums{subAccountName: row.SubAccountName, resourceName: row.ResourceName, tags: tagsJSON(row.Tags)}
+		// The reader cuts a row's strings out of one string holding the
+		// whole row: clone what is kept, or every kept key pins a row.
+		uk.resourceID = strings.Clone(uk.resourceID)
+		u = &unallocSums{subAccountName: strings.Clone(row.SubAccountName), resourceName: strings.Clone(row.ResourceName), tags: tagsJSON(row.Tags)}
 		a.unallocated[uk] = u
 	}
 	u.add(row.BilledCost, row.EffectiveCost, row.ListCost)

@@ -3,18 +3,15 @@ package focus
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 )
 
-// csvSource reads records with encoding/csv, reusing one record slice:
-// per row it allocates only the string the csv package keeps the row's
-// cells in.
+// csvSource reads records with a splitter: per row it allocates only the
+// one string the row's cells are cut from.
 type csvSource struct {
-	cr  *csv.Reader
+	sp  *splitter
 	n   int // fields in the header
 	rec record
 }
@@ -24,17 +21,14 @@ func (r *Reader) openCSV(br *bufio.Reader, gzipped bool) error {
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
 	}
-	cr := csv.NewReader(br)
-	cr.Comma = delimiter(br)
-	cr.ReuseRecord = true
-	header, err := cr.Read()
+	sp := &splitter{br: br, comma: delimiter(br)}
+	header, esc, _, line, err := sp.read()
 	if err != nil {
-		var pe *csv.ParseError
 		switch {
 		case err == io.EOF:
 			return &HeaderError{File: r.name, Msg: "the file is empty: a FOCUS export starts with a header line"}
-		case errors.As(err, &pe):
-			return &HeaderError{File: r.name, Msg: fmt.Sprintf("the header line cannot be read as CSV: %v", pe)}
+		case err == errQuote:
+			return &HeaderError{File: r.name, Msg: fmt.Sprintf("the header cannot be read as CSV: line %d: %v", line, err)}
 		case gzipped:
 			return &FileError{File: r.name, Err: gzipErr(err)}
 		default:
@@ -43,17 +37,20 @@ func (r *Reader) openCSV(br *bufio.Reader, gzipped bool) error {
 	}
 	r.header = make([]string, len(header))
 	for i, h := range header {
+		if esc.has(i) {
+			h = unescape(h)
+		}
 		r.header[i] = strings.Clone(trimSpaces(h))
 	}
 	r.csv = true
-	r.src = &csvSource{cr: cr, n: len(header)}
+	r.src = &csvSource{sp: sp, n: len(header)}
 	return nil
 }
 
 // delimiter picks the delimiter from the header line alone: a comma if
 // it has one, else a semicolon, else a tab, else a comma (a one-column
 // file).
-func delimiter(br *bufio.Reader) rune {
+func delimiter(br *bufio.Reader) byte {
 	var line []byte
 	for n := 4096; ; n *= 2 {
 		if n > br.Size() {
@@ -81,22 +78,20 @@ func delimiter(br *bufio.Reader) rune {
 }
 
 func (s *csvSource) next() (*record, error) {
-	fields, err := s.cr.Read()
-	if err != nil {
-		if err == io.EOF {
-			return nil, io.EOF
-		}
-		var pe *csv.ParseError
-		if !errors.As(err, &pe) {
-			return nil, err
-		}
-		if errors.Is(pe.Err, csv.ErrFieldCount) {
-			return nil, &RowError{Line: pe.StartLine, Msg: fmt.Sprintf("has %d fields, the header has %d", len(fields), s.n)}
-		}
-		return nil, &RowError{Line: pe.StartLine, Msg: fmt.Sprintf("is not valid CSV: %v at line %d, column %d", pe.Err, pe.Line, pe.Column)}
+	fields, esc, line, errLine, err := s.sp.read()
+	switch {
+	case err == io.EOF:
+		return nil, io.EOF
+	case err == errQuote:
+		return nil, &RowError{Line: line, Msg: fmt.Sprintf("is not valid CSV: %v (line %d)", err, errLine)}
+	case err != nil:
+		return nil, err
+	case len(fields) != s.n:
+		return nil, &RowError{Line: line, Msg: fmt.Sprintf("has %d fields, the header has %d", len(fields), s.n)}
 	}
-	s.rec.line, _ = s.cr.FieldPos(0)
+	s.rec.line = line
 	s.rec.fields = fields
+	s.rec.esc = esc
 	return &s.rec, nil
 }
 

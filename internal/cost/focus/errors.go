@@ -53,12 +53,12 @@ func (e *HeaderError) Error() string {
 	b.WriteString(": ")
 	var parts []string
 	if len(e.Missing) > 0 {
-		parts = append(parts, fmt.Sprintf("missing required columns %s (checked against the FOCUS %s mandatory set)",
-			strings.Join(e.Missing, ", "), e.Version))
+		s := fmt.Sprintf("missing required columns %s; the columns look like FOCUS %s, whose mandatory set was applied",
+			strings.Join(e.Missing, ", "), e.Version)
 		if len(e.MissingMandatory) > 0 {
-			parts = append(parts, fmt.Sprintf("also missing FOCUS %s mandatory columns %s, which paved does not need",
-				e.Version, strings.Join(e.MissingMandatory, ", ")))
+			s += fmt.Sprintf(": it also lacks %s, which paved does not need", strings.Join(e.MissingMandatory, ", "))
 		}
+		parts = append(parts, s)
 	}
 	if len(e.Duplicates) > 0 {
 		parts = append(parts, "duplicate columns "+strings.Join(e.Duplicates, ", "))

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -42,9 +41,13 @@ type osFile struct {
 func (f osFile) Size() int64 { return f.size }
 
 // Row is one charge. The *Row Next returns is reused by the following
-// call, Tags included; copy what you keep. Its strings stay valid after
-// that (they are never overwritten); repeated values (currency, provider,
-// accounts, service, categories, region, resource type) are shared copies.
+// call; copy what you keep. Its strings stay valid after that (they are
+// never overwritten). The values callers group by (currency, provider,
+// billing and sub-account ids, sub-account name, service name and
+// category, charge category) are shared copies, cheap to keep. The other
+// strings of a CSV row are cut from one string holding the whole row
+// (some 700 bytes): keeping one keeps that alive, so strings.Clone what
+// you keep many of (a ResourceId per map entry, say).
 type Row struct {
 	Line int // 1-based line in the file (CSV); row number + 1 (Parquet)
 
@@ -174,12 +177,12 @@ var rowColNames = [numRowCols]string{
 	"ChargePeriodStart", "ChargePeriodEnd", "BillingPeriodStart", "BillingPeriodEnd", "Tags",
 }
 
-// interned marks the low-cardinality columns whose values are shared.
+// interned marks the low-cardinality columns whose values are shared:
+// those a caller keys its rollups by.
 var interned = [numRowCols]bool{
 	cBillingCurrency: true, cProviderName: true, cServiceProviderName: true,
-	cBillingAccountID: true, cBillingAccountName: true, cSubAccountID: true,
-	cSubAccountName: true, cServiceName: true, cServiceCategory: true,
-	cChargeCategory: true, cChargeClass: true, cResourceType: true, cRegionID: true,
+	cBillingAccountID: true, cSubAccountID: true, cSubAccountName: true,
+	cServiceName: true, cServiceCategory: true, cChargeCategory: true,
 }
 
 // cellKind says how a Parquet cell is held in a record.
@@ -196,12 +199,16 @@ const (
 type record struct {
 	line   int
 	fields []string
+	esc    escSet     // CSV: the quoted fields still holding "" escapes
 	kinds  []cellKind // nil for CSV
 	nums   []float64
 	times  []time.Time
 }
 
 func (rec *record) cell(i int) string {
+	if rec.esc.has(i) {
+		return unescape(rec.fields[i])
+	}
 	if rec.kinds != nil {
 		switch rec.kinds[i] {
 		case cellNumber:
@@ -245,10 +252,28 @@ type Reader struct {
 	ex [numKinds][]int
 }
 
+// timeCache remembers parsed datetimes of one column. Charges are
+// hourly or daily, so a table indexed by day and hour holds nearly every
+// value of a month.
 type timeCache struct {
+	slots [timeSlots]cachedTime
+}
+
+type cachedTime struct {
 	s    string
 	t    time.Time
 	form timeForm
+}
+
+const timeSlots = 1024
+
+func timeSlot(s string) int {
+	if len(s) < 13 {
+		return len(s) % timeSlots
+	}
+	day := int(s[8]-'0')*10 + int(s[9]-'0')
+	hour := int(s[11]-'0')*10 + int(s[12]-'0')
+	return (day*24 + hour + int(s[6])*744) & (timeSlots - 1)
 }
 
 const bufSize = 256 << 10
@@ -280,7 +305,7 @@ func Open(name string, f File) (*Reader, error) {
 	case len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, &FileError{File: name, Err: fmt.Errorf("reading gzip header: %w", err)}
+			return nil, &FileError{File: name, Err: gzipErr(err)}
 		}
 		zbr := bufio.NewReaderSize(zr, bufSize)
 		inner, err := zbr.Peek(4)
@@ -588,7 +613,7 @@ func (r *Reader) build(rec *record) (*Row, *RowError) {
 
 	row.Tags = nil
 	if i := r.ci[cTags]; i >= 0 && f[i] != "" {
-		ts := r.tags.get(f[i])
+		ts := r.tags.get(f[i], rec.esc.has(i))
 		switch {
 		case ts.bad:
 			r.st.TagsUnparseable++
@@ -621,6 +646,9 @@ func (r *Reader) str(rec *record, c int) string {
 	if i < 0 {
 		return ""
 	}
+	if rec.esc.has(i) {
+		return r.in[c].getEscaped(rec.fields[i], interned[c])
+	}
 	if interned[c] {
 		return r.in[c].get(rec.fields[i])
 	}
@@ -638,6 +666,9 @@ func (r *Reader) cost(rec *record, c int) (float64, *RowError) {
 		return rec.nums[i], nil
 	}
 	s := rec.fields[i]
+	if rec.esc.has(i) {
+		s = unescape(s)
+	}
 	if s == "" {
 		if c == cListCost {
 			r.st.NullListCosts++
@@ -663,19 +694,22 @@ func (r *Reader) time(rec *record, c int, required bool) (time.Time, *RowError) 
 		return rec.times[i], nil
 	}
 	s := rec.fields[i]
+	if rec.esc.has(i) {
+		s = unescape(s)
+	}
 	if s == "" {
 		if required {
 			return time.Time{}, r.rowErr(rec, c, "is empty (NULL): a charge needs its period")
 		}
 		return time.Time{}, nil
 	}
-	tc := &r.tc[c-cChargePeriodStart]
+	tc := &r.tc[c-cChargePeriodStart].slots[timeSlot(s)]
 	if s != tc.s {
 		t, form, ok := parseTime(s)
 		if !ok {
 			return time.Time{}, r.rowErr(rec, c, "is not a datetime (want e.g. 2024-09-01T00:00:00Z)")
 		}
-		tc.s, tc.t, tc.form = s, t, form
+		tc.s, tc.t, tc.form = strings.Clone(s), t, form
 	}
 	switch tc.form {
 	case formSpace:
@@ -689,11 +723,4 @@ func (r *Reader) time(rec *record, c int, required bool) (time.Time, *RowError) 
 		r.note(kDateOnly, rec.line)
 	}
 	return tc.t, nil
-}
-
-// sortedCopy is used by tests and Stats consumers that want order.
-func sortedCopy(list []string) []string {
-	out := append([]string(nil), list...)
-	sort.Strings(out)
-	return out
 }

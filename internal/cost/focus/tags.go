@@ -10,7 +10,7 @@ import (
 // tagSet is one decoded Tags value, shared by every row with the same
 // Tags text.
 type tagSet struct {
-	key        string            // the Tags text it was decoded from
+	key        string            // the Tags cell it was decoded from, as written
 	tags       map[string]string // nil when the text was not a JSON object
 	trimmed    int               // keys that had surrounding spaces
 	collisions int               // trimmed keys dropped for clashing with another key of a different value
@@ -21,42 +21,65 @@ type tagSet struct {
 // thousand tag sets over millions of rows; should a file have more than
 // maxTagSets distinct ones, the cache starts over rather than grow.
 type tagCache struct {
-	m    map[string]*tagSet
-	last *tagSet
+	slots [tagSlots]*tagSet // direct-mapped in front of m
+	m     map[string]*tagSet
 }
+
+const tagSlots = 1024
 
 const maxTagSets = 1 << 16
 
-func (c *tagCache) get(s string) *tagSet {
-	if c.last != nil && c.last.key == s {
-		return c.last
-	}
-	if ts, ok := c.m[s]; ok {
-		c.last = ts
+// get returns the set for a Tags cell. escaped says the cell is CSV
+// text still holding "" escapes: the cache is keyed by the cell as it is
+// written, so only a new set is unescaped.
+func (c *tagCache) get(s string, escaped bool) *tagSet {
+	h := tagSlot(s)
+	if ts := c.slots[h]; ts != nil && ts.key == s {
 		return ts
 	}
-	return c.add(strings.Clone(s))
+	ts, ok := c.m[s]
+	if !ok {
+		ts = c.add(strings.Clone(s), escaped)
+	}
+	c.slots[h] = ts
+	return ts
+}
+
+// tagSlot hashes a few bytes spread over the text.
+func tagSlot(s string) int {
+	n := len(s)
+	if n == 0 {
+		return 0
+	}
+	h := uint(n)
+	for _, i := range [...]int{n / 8, n / 4, (n * 3) / 8, n / 2, (n * 5) / 8, (n * 3) / 4, (n * 7) / 8, n - 2} {
+		if i >= 0 {
+			h = h*31 + uint(s[i])
+		}
+	}
+	return int(h % tagSlots)
 }
 
 // getBytes is get for Tags text still in a buffer (Parquet maps).
 func (c *tagCache) getBytes(b []byte) *tagSet {
-	if c.last != nil && c.last.key == string(b) {
-		return c.last
-	}
 	if ts, ok := c.m[string(b)]; ok {
-		c.last = ts
 		return ts
 	}
-	return c.add(string(b))
+	return c.add(string(b), false)
 }
 
-func (c *tagCache) add(s string) *tagSet {
+func (c *tagCache) add(s string, escaped bool) *tagSet {
 	if c.m == nil || len(c.m) >= maxTagSets {
 		c.m = make(map[string]*tagSet)
+		c.slots = [tagSlots]*tagSet{}
 	}
-	ts := parseTags(s)
+	text := s
+	if escaped {
+		text = unescape(s)
+	}
+	ts := parseTags(text)
+	ts.key = s
 	c.m[s] = ts
-	c.last = ts
 	return ts
 }
 

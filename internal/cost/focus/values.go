@@ -1,6 +1,7 @@
 package focus
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -15,28 +16,89 @@ func isNullLiteral(s string) bool {
 // parseNumber reads a FOCUS decimal: an optional sign, digits, an
 // optional fraction and an optional exponent ("0.00000080000", "1e-05",
 // "-12.5"), with surrounding spaces allowed. NaN, infinities, hex floats,
-// digit separators and out-of-range values are refused.
+// digit separators and out-of-range values are refused. The result is
+// the correctly rounded float64, as strconv.ParseFloat gives: numbers of
+// up to 19 significant digits whose mantissa and power of ten are exact
+// in a float64 are computed directly (one multiplication or division,
+// which rounds correctly), the rest by strconv.
 func parseNumber(s string) (float64, bool) {
-	s = trimSpaces(s)
-	if s == "" {
-		return 0, false
+	if len(s) > 0 && (s[0] == ' ' || s[len(s)-1] == ' ' || s[0] == '\t' || s[len(s)-1] == '\t') {
+		s = trimSpaces(s)
 	}
-	digits := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			digits = true
-		case c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E':
-		default:
-			return 0, false
+	i := 0
+	neg := false
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		neg = s[i] == '-'
+		i++
+	}
+	// Up to 19 digits in all cannot overflow the mantissa; longer numbers
+	// go to strconv.
+	var mant uint64
+	digits, exp := 0, 0
+	for ; i < len(s); i++ {
+		c := s[i] - '0'
+		if c > 9 {
+			break
+		}
+		mant = mant*10 + uint64(c)
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		for i++; i < len(s); i++ {
+			c := s[i] - '0'
+			if c > 9 {
+				break
+			}
+			mant = mant*10 + uint64(c)
+			digits++
+			exp--
 		}
 	}
-	if !digits {
+	if digits == 0 {
 		return 0, false
 	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		eneg := false
+		if i < len(s) && (s[i] == '-' || s[i] == '+') {
+			eneg = s[i] == '-'
+			i++
+		}
+		if i == len(s) {
+			return 0, false
+		}
+		e := 0
+		for ; i < len(s); i++ {
+			c := s[i] - '0'
+			if c > 9 {
+				break
+			}
+			if e < 100000 {
+				e = e*10 + int(c)
+			}
+		}
+		if eneg {
+			e = -e
+		}
+		exp += e
+	}
+	if i != len(s) {
+		return 0, false
+	}
+	if digits <= 19 && mant < 1<<53 && exp >= -22 && exp <= 22 {
+		f := float64(mant)
+		if exp < 0 {
+			f /= pow10[-exp]
+		} else {
+			f *= pow10[exp]
+		}
+		if neg {
+			f = -f
+		}
+		return f, true
+	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	if err != nil || math.IsInf(f, 0) {
 		return 0, false
 	}
 	return f, true
@@ -187,60 +249,78 @@ func daysIn(month, year int) int {
 
 // interner hands out one copy of each repeated value of a column (a
 // currency, a service name, an account id), so rows kept by the caller
-// do not each pin their own copy. It stops growing at maxInterned
-// distinct values: past that a column is not repetitive enough to be
-// worth it.
+// do not each pin the record their value was cut from. A small
+// direct-mapped table in front of the map answers most lookups with one
+// string comparison. The map stops growing at maxInterned distinct
+// values: past that a column is not repetitive enough to be worth it.
 type interner struct {
-	last string
-	m    map[string]string
+	slots [internSlots]string
+	m     map[string]string
+	esc   map[string]string // escaped CSV text → value
 }
 
-const maxInterned = 4096
+const (
+	maxInterned = 4096
+	internSlots = 512
+)
+
+// slot picks a table entry from the length and a few bytes: cheap, and
+// distinct enough for ids and names.
+func slot(s string) int {
+	n := len(s)
+	return int(uint(n)*31+uint(s[0])*7+uint(s[n-1])*131+uint(s[n/2])*17+uint(s[n/3])*3+uint(s[(n*3)/4])) % internSlots
+}
 
 func (in *interner) get(s string) string {
-	if s == in.last {
-		return in.last
-	}
-	if v, ok := in.m[s]; ok {
-		in.last = v
-		return v
-	}
 	if s == "" {
 		return ""
 	}
-	if in.m == nil {
-		in.m = make(map[string]string)
+	h := slot(s)
+	if v := in.slots[h]; v == s {
+		return v
 	}
-	if len(in.m) >= maxInterned {
-		return s
+	v, ok := in.m[s]
+	if !ok {
+		if in.m == nil {
+			in.m = make(map[string]string)
+		}
+		if len(in.m) >= maxInterned {
+			return s
+		}
+		v = strings.Clone(s)
+		in.m[v] = v
 	}
-	v := strings.Clone(s)
-	in.m[v] = v
-	in.last = v
+	in.slots[h] = v
+	return v
+}
+
+// getEscaped is get for a CSV field still holding "" escapes: interned
+// columns remember the unescaped value by the escaped text.
+func (in *interner) getEscaped(raw string, intern bool) string {
+	if !intern {
+		return unescape(raw)
+	}
+	if v, ok := in.esc[raw]; ok {
+		return v
+	}
+	v := in.get(unescape(raw))
+	if in.esc == nil {
+		in.esc = make(map[string]string)
+	}
+	if len(in.esc) < maxInterned {
+		in.esc[strings.Clone(raw)] = v
+	}
 	return v
 }
 
 // getBytes is get for a value still in a byte buffer: it allocates only
 // for a value not yet seen (or past the cap).
 func (in *interner) getBytes(b []byte) string {
-	if string(b) == in.last {
-		return in.last
-	}
-	if v, ok := in.m[string(b)]; ok {
-		in.last = v
-		return v
-	}
 	if len(b) == 0 {
 		return ""
 	}
-	s := string(b)
-	if in.m == nil {
-		in.m = make(map[string]string)
+	if v, ok := in.m[string(b)]; ok {
+		return v
 	}
-	if len(in.m) >= maxInterned {
-		return s
-	}
-	in.m[s] = s
-	in.last = s
-	return s
+	return in.get(string(b))
 }
