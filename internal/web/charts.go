@@ -243,35 +243,11 @@ func stackedBars(title string, categories []string, ss []series, o stackOptions)
 	if o.Horizontal {
 		slices.Reverse(labels)
 	}
-	opt := charts.NewBarChartOptionWithData(values)
+	opt := stackedBarOption(values, colors, names, labels, o)
 	opt.Horizontal = o.Horizontal
-	opt.StackSeries = charts.Ptr(true)
-	opt.Theme = chartTheme.WithSeriesColors(colors)
-	opt.Padding = charts.Box{Top: 10, Right: 30, Bottom: 10, Left: 10}
-	for i := range opt.SeriesList {
-		opt.SeriesList[i].Name = names[i]
-	}
-	if o.Legend {
-		opt.Legend.SeriesNames = names
-		opt.Legend.FontStyle = charts.NewFontStyleWithSize(chartFontSize)
-	} else {
-		opt.Legend.Show = charts.Ptr(false)
-	}
-	opt.CategoryAxis.Labels = labels
-	opt.CategoryAxis.LabelFontStyle = charts.NewFontStyleWithSize(chartFontSize)
-	if o.LabelCount > 0 {
-		opt.CategoryAxis.LabelCount = o.LabelCount
-	}
 	// Counts are whole: ticks at whole, round steps.
 	top, ticks := countAxis(highest, 5)
-	opt.ValueAxis[0].Min = charts.Ptr(0.0)
-	opt.ValueAxis[0].Max = charts.Ptr(float64(top))
-	opt.ValueAxis[0].LabelCount = ticks
-	opt.ValueAxis[0].PreferNiceIntervals = charts.Ptr(false)
-	opt.ValueAxis[0].ValueFormatter = formatCount
-	opt.ValueAxis[0].LabelFontStyle = charts.NewFontStyleWithSize(chartFontSize)
-	opt.ValueFormatter = formatCount
-	opt.BarSize = 0.7
+	valueAxis(&opt, float64(top), ticks, formatCount)
 	w, h := o.Width, o.Height
 	if w == 0 {
 		w = 960
@@ -287,6 +263,43 @@ func stackedBars(title string, categories []string, ss []series, o stackOptions)
 		return "", err
 	}
 	return svgBytes(p, title)
+}
+
+// stackedBarOption is the bar chart both stacked charts draw: series
+// stacked per category, the house theme and fonts, the legend when asked.
+func stackedBarOption(values [][]float64, colors []charts.Color, names, categories []string, o stackOptions) charts.BarChartOption {
+	opt := charts.NewBarChartOptionWithData(values)
+	opt.StackSeries = charts.Ptr(true)
+	opt.Theme = chartTheme.WithSeriesColors(colors)
+	opt.Padding = charts.Box{Top: 10, Right: 30, Bottom: 10, Left: 10}
+	for i := range opt.SeriesList {
+		opt.SeriesList[i].Name = names[i]
+	}
+	if o.Legend {
+		opt.Legend.SeriesNames = names
+		opt.Legend.FontStyle = charts.NewFontStyleWithSize(chartFontSize)
+	} else {
+		opt.Legend.Show = charts.Ptr(false)
+	}
+	opt.CategoryAxis.Labels = categories
+	opt.CategoryAxis.LabelFontStyle = charts.NewFontStyleWithSize(chartFontSize)
+	if o.LabelCount > 0 {
+		opt.CategoryAxis.LabelCount = o.LabelCount
+	}
+	opt.BarSize = 0.7
+	return opt
+}
+
+// valueAxis starts the value axis at zero (a cut axis makes a small bar
+// look empty) and ends it at top with labels ticks, formatted by format.
+func valueAxis(opt *charts.BarChartOption, top float64, labels int, format func(float64) string) {
+	opt.ValueAxis[0].Min = charts.Ptr(0.0)
+	opt.ValueAxis[0].Max = charts.Ptr(top)
+	opt.ValueAxis[0].LabelCount = labels
+	opt.ValueAxis[0].PreferNiceIntervals = charts.Ptr(false)
+	opt.ValueAxis[0].ValueFormatter = format
+	opt.ValueAxis[0].LabelFontStyle = charts.NewFontStyleWithSize(chartFontSize)
+	opt.ValueFormatter = format
 }
 
 // countAxis picks a count axis for values up to highest: its top and the

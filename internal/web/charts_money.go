@@ -82,33 +82,8 @@ func moneyBars(title string, categories []string, ss []moneySeries, o stackOptio
 	if !drawn || len(categories) == 0 {
 		return "", nil
 	}
-	opt := charts.NewBarChartOptionWithData(values)
-	opt.StackSeries = charts.Ptr(true)
-	opt.Theme = chartTheme.WithSeriesColors(colors)
-	opt.Padding = charts.Box{Top: 10, Right: 30, Bottom: 10, Left: 10}
-	for i := range opt.SeriesList {
-		opt.SeriesList[i].Name = names[i]
-	}
-	if o.Legend {
-		opt.Legend.SeriesNames = names
-		opt.Legend.FontStyle = charts.NewFontStyleWithSize(chartFontSize)
-	} else {
-		opt.Legend.Show = charts.Ptr(false)
-	}
-	opt.CategoryAxis.Labels = categories
-	opt.CategoryAxis.LabelFontStyle = charts.NewFontStyleWithSize(chartFontSize)
-	if o.LabelCount > 0 {
-		opt.CategoryAxis.LabelCount = o.LabelCount
-	}
-	// Spend axes start at zero: a cut axis makes a small month look empty.
-	opt.ValueAxis[0].Min = charts.Ptr(0.0)
-	opt.ValueAxis[0].Max = charts.Ptr(niceCeil(highest))
-	opt.ValueAxis[0].LabelCount = 5
-	opt.ValueAxis[0].PreferNiceIntervals = charts.Ptr(false)
-	opt.ValueAxis[0].ValueFormatter = compactMoney
-	opt.ValueAxis[0].LabelFontStyle = charts.NewFontStyleWithSize(chartFontSize)
-	opt.ValueFormatter = compactMoney
-	opt.BarSize = 0.7
+	opt := stackedBarOption(values, colors, names, categories, o)
+	valueAxis(&opt, niceCeil(highest), 5, compactMoney)
 	w, h := o.Width, o.Height
 	if w == 0 {
 		w = 960
