@@ -37,6 +37,28 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	cfg, db, cat, svc := guardrails(t)
+	rec, err := admission.NewRecorder(svc.Store, filepath.Join(t.TempDir(), "spool"), 100, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Start()
+	h := admission.New(admission.Options{Config: cfg, Policy: svc, Catalog: cat, Recorder: rec,
+		Now: func() time.Time { return time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC) }})
+	mux := http.NewServeMux()
+	for _, m := range h.Mounts() {
+		mux.Handle(m.Pattern, m.Handler)
+	}
+	srv := httptest.NewTLSServer(mux)
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { rec.Close(context.Background()) })
+	return &fixture{srv: srv, db: db, svc: svc, recorder: rec}
+}
+
+// guardrails is what the webhooks judge with: testdata's configuration
+// and catalog on a SQLite store, and the policy service over them.
+func guardrails(t testing.TB) (config.Config, *store.DB, *catalog.Catalog, *policy.Service) {
+	t.Helper()
 	ctx := context.Background()
 	cfg, err := config.Load("testdata/paved.yaml")
 	if err != nil {
@@ -65,21 +87,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := admission.NewRecorder(svc.Store, filepath.Join(t.TempDir(), "spool"), 100, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec.Start()
-	h := admission.New(admission.Options{Config: cfg, Policy: svc, Catalog: cat, Recorder: rec,
-		Now: func() time.Time { return time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC) }})
-	mux := http.NewServeMux()
-	for _, m := range h.Mounts() {
-		mux.Handle(m.Pattern, m.Handler)
-	}
-	srv := httptest.NewTLSServer(mux)
-	t.Cleanup(srv.Close)
-	t.Cleanup(func() { rec.Close(context.Background()) })
-	return &fixture{srv: srv, db: db, svc: svc, recorder: rec}
+	return cfg, db, cat, svc
 }
 
 // review builds an AdmissionReview for obj (a manifest as a Go value).
@@ -434,5 +442,25 @@ func waitDecisions(t *testing.T, f *fixture, action string, want int) int {
 			return n
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestContentType(t *testing.T) {
+	f := newFixture(t)
+	body := review(admissionv1.Create, "checkout-prod", pod("ok", compliant("ghcr.io/shop/app:1.0"), nil), nil)
+	for ct, want := range map[string]int{
+		"application/json":                200,
+		"application/json; charset=utf-8": 200,
+		"text/plain":                      415,
+		"application/yaml":                415,
+	} {
+		resp, err := f.srv.Client().Post(f.srv.URL+"/admission/validate", ct, bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Content-Type %q: status %d, want %d", ct, resp.StatusCode, want)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 
 	admissionv1 "k8s.io/api/admission/v1"
@@ -32,7 +33,7 @@ func badReview(format string, args ...any) error {
 
 // readReview decodes an AdmissionReview v1 request body.
 func readReview(w http.ResponseWriter, r *http.Request) (*admissionv1.AdmissionRequest, error) {
-	if ct := r.Header.Get("Content-Type"); ct != "" && ct != "application/json" {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
 		return nil, &reviewError{status: http.StatusUnsupportedMediaType, msg: fmt.Sprintf("Content-Type %q is not supported; send an AdmissionReview as application/json", ct)}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxReviewBytes))
@@ -57,6 +58,13 @@ func readReview(w http.ResponseWriter, r *http.Request) (*admissionv1.AdmissionR
 		return nil, badReview("the AdmissionReview request has no uid")
 	}
 	return review.Request, nil
+}
+
+// isJSON accepts application/json with parameters (charset=utf-8), as
+// the API server and proxies may send it.
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "application/json"
 }
 
 func orKind(kind string) string {

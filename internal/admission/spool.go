@@ -1,7 +1,6 @@
 package admission
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -44,21 +43,35 @@ func (s *spool) append(batch []policy.TimedUpload) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f, err := os.OpenFile(filepath.Join(s.dir, pendingFile), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	f, err := os.OpenFile(filepath.Join(s.dir, pendingFile), os.O_CREATE|os.O_RDWR|os.O_APPEND, 0o600)
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(buf.Bytes()); err != nil {
+	// An append cut short (a crash, a full disk) leaves a line without its
+	// newline; gluing the next decision onto it would make that one
+	// unreadable too. Start on a fresh line instead.
+	data := buf.Bytes()
+	if st, err := f.Stat(); err == nil && st.Size() > 0 {
+		last := make([]byte, 1)
+		if _, err := f.ReadAt(last, st.Size()-1); err == nil && last[0] != '\n' {
+			data = append([]byte{'\n'}, data...)
+		}
+	}
+	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return err
 	}
 	return f.Close()
 }
 
-// replay hands the spooled decisions to write in batches of up to size,
-// oldest first, deleting what was written. bad is told how many
-// unreadable lines (a crash mid-append) were skipped.
-func (s *spool) replay(write func([]policy.TimedUpload) error, size int, bad func(int)) (written int, err error) {
+// replay hands the spooled decisions to write in batches of up to size()
+// (asked before each batch, so it can change as the database slows down
+// or recovers), oldest first, deleting what was written. write says how
+// many decisions from the front of the batch it is done with (all of
+// them unless it fails part-way); replay stops at write's first error,
+// keeping the rest. bad is told how many unreadable lines (a crash
+// mid-append) were skipped.
+func (s *spool) replay(write func([]policy.TimedUpload) (int, error), size func() int, bad func(int)) (written int, err error) {
 	s.mu.Lock()
 	pending := filepath.Join(s.dir, pendingFile)
 	if st, statErr := os.Stat(pending); statErr == nil && st.Size() > 0 {
@@ -83,17 +96,18 @@ func (s *spool) replay(write func([]policy.TimedUpload) error, size int, bad fun
 	return written, nil
 }
 
-func replayFile(file string, write func([]policy.TimedUpload) error, size int, bad func(int)) (int, error) {
+func replayFile(file string, write func([]policy.TimedUpload) (int, error), size func() int, bad func(int)) (int, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return 0, err
 	}
 	var ups []policy.TimedUpload
 	unreadable := 0
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64<<10), MaxReviewBytes*2)
-	for sc.Scan() {
-		line := bytes.TrimSpace(sc.Bytes())
+	// The whole file is in memory already: split it on newlines rather
+	// than with a bufio.Scanner, whose line limit would end the read early
+	// and let the rest of the file be deleted unread.
+	for line := range bytes.SplitSeq(data, []byte{'\n'}) {
+		line = bytes.TrimSpace(line)
 		if len(line) == 0 {
 			continue
 		}
@@ -109,8 +123,15 @@ func replayFile(file string, write func([]policy.TimedUpload) error, size int, b
 	}
 	written := 0
 	for len(ups) > 0 {
-		n := min(len(ups), size)
-		if err := write(ups[:n]); err != nil {
+		n := min(len(ups), max(1, size()))
+		done, err := write(ups[:n])
+		if err == nil {
+			done = n
+		}
+		done = max(0, min(done, n))
+		written += done
+		ups = ups[done:]
+		if err != nil {
 			// Keep only what is left, so a later replay does not write
 			// the first part again.
 			if werr := rewrite(file, ups); werr != nil {
@@ -118,8 +139,6 @@ func replayFile(file string, write func([]policy.TimedUpload) error, size int, b
 			}
 			return written, err
 		}
-		written += n
-		ups = ups[n:]
 	}
 	return written, os.Remove(file)
 }
