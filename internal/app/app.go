@@ -172,16 +172,32 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 }
 
 // LoadDemoHistory gives a fresh demo database the history of the demo
-// organisation (a month of CI checks...) through the capabilities' own
-// ingest paths. `paved serve --demo` calls it; tests that want the demo
-// catalog without history do not. A database that already has history
-// keeps it.
+// organisation (a month of CI checks, six months of cloud bills with
+// budgets and alerts) through the capabilities' own ingest paths. `paved
+// serve --demo` calls it; tests that want the demo catalog without
+// history do not. A capability whose tables already have history keeps
+// it. The two load side by side: the checks spend their time in the
+// policy engine, the bills largely in the database.
 func (a *App) LoadDemoHistory(ctx context.Context) error {
-	days, err := a.Policy.Store.Days(ctx, time.Now().AddDate(-1, 0, 0), "", "")
-	if err != nil || len(days) > 0 {
+	now := time.Now()
+	month, err := a.Cost.LatestMonth(ctx)
+	if err != nil {
 		return err
 	}
-	return demo.LoadGuardrails(ctx, a.Policy, a.Catalog, a.Config, time.Now())
+	costs := make(chan error, 1)
+	if month == "" {
+		go func() { costs <- demo.LoadCosts(ctx, a.Cost, a.Catalog, now) }()
+	} else {
+		costs <- nil
+	}
+	days, err := a.Policy.Store.Days(ctx, now.AddDate(-1, 0, 0), "", "")
+	if err == nil && len(days) == 0 {
+		err = demo.LoadGuardrails(ctx, a.Policy, a.Catalog, a.Config, now)
+	}
+	if costErr := <-costs; err == nil {
+		err = costErr
+	}
+	return err
 }
 
 // openGuardrails loads the policies.

@@ -23,7 +23,7 @@ func newCostCmd(g *globals) *cobra.Command {
 		Use:   "cost",
 		Short: "FinOps: import FOCUS billing data, allocate it to teams, report",
 	}
-	cmd.AddCommand(newCostImportCmd(g), newCostImportsCmd(g), newCostReportCmd(g), newCostCoverageCmd(g), newCostUnallocatedCmd(g), newCostBudgetCmd(g), newCostAlertsCmd(g), newCostCheckCmd(g))
+	cmd.AddCommand(newCostImportCmd(g), newCostImportsCmd(g), newCostReportCmd(g), newCostCoverageCmd(g), newCostUnallocatedCmd(g), newCostBudgetCmd(g), newCostAlertsCmd(g), newCostCheckCmd(g), newCostReviewCmd(g))
 	return cmd
 }
 

@@ -70,7 +70,7 @@ type pageSet struct {
 	byName map[string]*template.Template
 }
 
-var pageNames = []string{"overview", "teams", "team", "services", "service", "policies", "policy", "costs", "login", "error"}
+var pageNames = []string{"overview", "teams", "team", "services", "service", "policies", "policy", "costs", "cost_review", "login", "error"}
 
 func parsePages(assets *assetSet) (*pageSet, error) {
 	funcs := template.FuncMap{

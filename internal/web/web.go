@@ -85,6 +85,9 @@ func (u *ui) routes() http.Handler {
 	mux.HandleFunc("GET /policies", u.page(api.Read, u.policies))
 	mux.HandleFunc("GET /policies/{id}", u.page(api.Read, u.policy))
 	mux.HandleFunc("GET /costs", u.page(api.Read, u.costs))
+	mux.HandleFunc("GET /costs/review", u.page(api.Read, u.costReview))
+	mux.HandleFunc("GET /costs/review.md", u.page(api.Read, u.costReview))
+	mux.HandleFunc("GET /costs/review.html", u.page(api.Read, u.costReview))
 
 	// Everything else is a styled 404 rather than the mux's plain text.
 	mux.HandleFunc("/", u.page(api.Public, func(w http.ResponseWriter, r *http.Request, v *viewer) error {
