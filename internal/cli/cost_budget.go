@@ -209,7 +209,7 @@ same checks on a schedule, raises nothing twice.`,
 				fmt.Fprintf(g.stdout, "fired  %-8s %-8s %s\n", a.Severity, a.Kind, a.Message)
 			}
 			d := res.Delivery
-			fmt.Fprintf(g.stdout, "delivery: %d delivered, %d to retry, %d failed\n", d.Delivered, d.Retrying, d.Failed)
+			fmt.Fprintf(g.stdout, "delivery: %d delivered, %d to retry, %d failed, %d with no webhook for their team\n", d.Delivered, d.Retrying, d.Failed, d.Unrouted)
 			return nil
 		})
 	}

@@ -35,6 +35,9 @@ const (
 	AlertPending   = "pending"
 	AlertDelivered = "delivered"
 	AlertFailed    = "failed"
+	// AlertUnrouted is an alert recorded (and shown) with no webhook
+	// configured for its team: nothing failed, nothing was sent.
+	AlertUnrouted = "unrouted"
 )
 
 // Alert is one budget, forecast or anomaly alert and the state of its

@@ -56,6 +56,7 @@ type DeliveryReport struct {
 	Delivered int `json:"delivered"`
 	Retrying  int `json:"retrying"`
 	Failed    int `json:"failed"`
+	Unrouted  int `json:"unrouted"`
 }
 
 // backoff is the wait after the given number of failed attempts.
@@ -128,6 +129,8 @@ func (s *Service) Deliver(ctx context.Context, now time.Time) (DeliveryReport, e
 			rep.Delivered++
 		case AlertFailed:
 			rep.Failed++
+		case AlertUnrouted:
+			rep.Unrouted++
 		default:
 			rep.Retrying++
 		}
@@ -193,6 +196,7 @@ func (s *Service) deliver(ctx context.Context, d dueAlert, now time.Time) (strin
 	status, attempts, next, delivered := AlertFailed, d.Attempts, int64(0), int64(0)
 	var errs []string
 	if len(targets) == 0 {
+		status = AlertUnrouted
 		errs = append(errs, fmt.Sprintf("no webhook in cost.alerts.webhooks is for team %q or %q", d.Team, config.AllTeams))
 	} else {
 		attempts++

@@ -300,7 +300,7 @@ func TestDeliverCannot(t *testing.T) {
 		errPart  string
 	}{
 		{"no webhook for the team", []config.Webhook{{Team: "search", URL: "http://127.0.0.1:1/x", Format: config.WebhookJSON}},
-			AlertFailed, `no webhook in cost.alerts.webhooks is for team "payments" or "*"`},
+			AlertUnrouted, `no webhook in cost.alerts.webhooks is for team "payments" or "*"`},
 		{"secret not set", []config.Webhook{{Team: "payments", URL: "http://127.0.0.1:1" + secretPath, Format: config.WebhookJSON, SecretEnv: "PAVED_TEST_UNSET_KEY"}},
 			AlertFailed, "cost.alerts.webhooks[0] (127.0.0.1:1): secret_env PAVED_TEST_UNSET_KEY is not set"},
 		{"unreachable is retried", []config.Webhook{{Team: "payments", URL: closed.URL + secretPath, Format: config.WebhookSlack}},

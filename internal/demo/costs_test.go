@@ -192,7 +192,7 @@ func TestLoadCosts(t *testing.T) {
 			if a.Kind == cost.AlertAnomaly {
 				anomalies = append(anomalies, a)
 			}
-			if a.Status != cost.AlertFailed || !strings.Contains(a.LastError, "no webhook") {
+			if a.Status != cost.AlertUnrouted || !strings.Contains(a.LastError, "no webhook") {
 				t.Errorf("alert %s: status %s, %q", a.DedupeKey, a.Status, a.LastError)
 			}
 		}
