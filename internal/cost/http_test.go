@@ -299,7 +299,12 @@ func TestCostAPI(t *testing.T) {
 			}
 			movers = append(movers, fmt.Sprintf("%s %s %+.0f %s", m.Team, m.Currency, m.Change, pct))
 		}
-		if got, want := strings.Join(movers, "; "), "peoriadata EUR +70 new; platform USD +40 new; tempeai USD -40 -20%; peoriadata USD +30 +20%"; got != want {
+		// September is billed through the 20th, so August counts through
+		// the 20th too: peoriadata's August 25 charge is not compared.
+		if tr.MoversThrough != "2024-09-20" {
+			t.Errorf("movers through %q, want 2024-09-20", tr.MoversThrough)
+		}
+		if got, want := strings.Join(movers, "; "), "peoriadata USD +80 +80%; peoriadata EUR +70 new; platform USD +40 new; tempeai USD -40 -20%"; got != want {
 			t.Errorf("movers:\n got %s\nwant %s", got, want)
 		}
 		shares := map[string]float64{}

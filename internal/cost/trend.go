@@ -3,6 +3,7 @@ package cost
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -36,9 +37,12 @@ type Trend struct {
 	// latest month and the calendar month before it. Both are empty, and
 	// Movers too, when the month before has no data (a first import
 	// would make every team look new).
-	MoversMonth    string  `json:"movers_month,omitempty"`
-	MoversPrevious string  `json:"movers_previous,omitempty"`
-	Movers         []Mover `json:"movers"`
+	MoversMonth    string `json:"movers_month,omitempty"`
+	MoversPrevious string `json:"movers_previous,omitempty"`
+	// MoversThrough is the last billed day of MoversMonth when it is not
+	// complete: the previous month is then counted up to the same day.
+	MoversThrough string  `json:"movers_through,omitempty"`
+	Movers        []Mover `json:"movers"`
 }
 
 // TrendRow is a team's spend in one month and currency.
@@ -143,14 +147,61 @@ func (s *Service) Trend(ctx context.Context, months int, team string) (Trend, er
 	slices.SortFunc(tr.Coverage, func(a, b TrendCoverage) int {
 		return cmp.Or(strings.Compare(a.Month, b.Month), strings.Compare(a.Currency, b.Currency))
 	})
-	tr.movers()
+	prevTotals, through, err := s.previousToDate(ctx, tr.Months[len(tr.Months)-1])
+	if err != nil {
+		return tr, err
+	}
+	tr.MoversThrough = through
+	tr.movers(prevTotals)
 	return tr, nil
+}
+
+// previousToDate returns, while month is still being billed, each team's
+// EffectiveCost in the month before it up to the same day of the month,
+// and that day: a partly billed month compared with a whole one would
+// show every team spending less. A complete month returns nil (compare
+// whole months).
+func (s *Service) previousToDate(ctx context.Context, month string) (map[[2]string]float64, string, error) {
+	var last string
+	if err := s.store.db.R.QueryRowContext(ctx, `SELECT MAX(day) FROM cost_daily WHERE month = $1`, month).Scan(&last); err != nil {
+		return nil, "", err
+	}
+	lastDay, err := time.Parse("2006-01-02", last)
+	if err != nil || lastDay.AddDate(0, 0, 1).Month() != lastDay.Month() {
+		return nil, "", nil
+	}
+	prev := PreviousMonth(month)
+	cutoff := fmt.Sprintf("%s-%02d", prev, min(lastDay.Day(), daysIn(prev)))
+	rows, err := s.store.db.R.QueryContext(ctx, `SELECT team, currency, SUM(effective_cost) FROM cost_daily
+		WHERE month = $1 AND day <= $2 GROUP BY team, currency`, prev, cutoff)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	out := map[[2]string]float64{}
+	for rows.Next() {
+		var team, currency string
+		var v float64
+		if err := rows.Scan(&team, &currency, &v); err != nil {
+			return nil, "", err
+		}
+		out[[2]string{team, currency}] = v
+	}
+	return out, last, rows.Err()
+}
+
+func daysIn(month string) int {
+	t, _ := time.Parse("2006-01", month)
+	return t.AddDate(0, 1, -1).Day()
 }
 
 // movers compares the latest month with the calendar month before it,
 // team by team and currency by currency, largest change first. Spend
 // nobody owns is not a team and is left to the coverage trend.
-func (tr *Trend) movers() {
+//
+// prevToDate, when not nil, replaces the previous month's totals with its
+// spend up to the same day (see previousToDate).
+func (tr *Trend) movers(prevToDate map[[2]string]float64) {
 	latest := tr.Months[len(tr.Months)-1]
 	prev := PreviousMonth(latest)
 	if !slices.Contains(tr.Months, prev) {
@@ -171,9 +222,20 @@ func (tr *Trend) movers() {
 		}
 		if r.Month == latest {
 			m.Current += r.EffectiveCost
-		} else {
+		} else if prevToDate == nil {
 			m.Previous += r.EffectiveCost
 		}
+	}
+	for k, v := range prevToDate {
+		if k[0] == unallocatedTo || (tr.Team != "" && k[0] != tr.Team) {
+			continue
+		}
+		m := byKey[teamCurrency{k[0], k[1]}]
+		if m == nil {
+			m = &Mover{Team: k[0], Currency: k[1]}
+			byKey[teamCurrency{k[0], k[1]}] = m
+		}
+		m.Previous = v
 	}
 	for _, m := range byKey {
 		m.Change = m.Current - m.Previous

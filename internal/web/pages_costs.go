@@ -51,6 +51,9 @@ type costsPage struct {
 	Movers                      []moverRow
 	MoversTotal                 int
 	MoversMonth, MoversPrevious string
+	// MoversThrough is set when MoversMonth is still being billed: both
+	// months are then compared up to that day of the month.
+	MoversThrough string
 	UnallocatedAccounts         []cost.UnallocatedGroup
 	UnallocatedAccountsTotal    int
 	UnallocatedResources        []unallocatedResource
@@ -143,6 +146,9 @@ func (u *ui) costs(w http.ResponseWriter, r *http.Request, v *viewer) error {
 		data.CoverageBy = append(data.CoverageBy, tr.Coverage[i])
 	}
 	data.MoversMonth, data.MoversPrevious, data.MoversTotal = tr.MoversMonth, tr.MoversPrevious, len(tr.Movers)
+	if len(tr.MoversThrough) == len("2006-01-02") {
+		data.MoversThrough = strings.TrimLeft(tr.MoversThrough[8:], "0")
+	}
 	for _, m := range tr.Movers[:min(len(tr.Movers), moversShown)] {
 		data.Movers = append(data.Movers, moverRow{Mover: m, Owner: refTo(names, m.Team)})
 	}
