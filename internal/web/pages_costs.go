@@ -53,12 +53,12 @@ type costsPage struct {
 	MoversMonth, MoversPrevious string
 	// MoversThrough is set when MoversMonth is still being billed: both
 	// months are then compared up to that day of the month.
-	MoversThrough string
-	UnallocatedAccounts         []cost.UnallocatedGroup
-	UnallocatedAccountsTotal    int
-	UnallocatedResources        []unallocatedResource
-	LastImport                  *cost.Import
-	Imports                     int
+	MoversThrough            string
+	UnallocatedAccounts      []cost.UnallocatedGroup
+	UnallocatedAccountsTotal int
+	UnallocatedResources     []unallocatedResource
+	LastImport               *cost.Import
+	Imports                  int
 }
 
 // currencySpend is the spend-by-team chart of one currency with the
