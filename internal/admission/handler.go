@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/paved-dev/paved/internal/catalog"
@@ -33,6 +34,12 @@ type Handler struct {
 	mutateNS    map[string]bool
 	mutateTeams map[string]bool
 	metrics     *metrics
+	// judging admits as many reviews to the evaluator at once as there
+	// are cores; the rest wait their turn in arrival order. Evaluation is
+	// CPU-bound: letting hundreds of requests share two cores makes every
+	// one of them slow and some time out, while queueing keeps the p99
+	// of a burst near the time to clear the queue.
+	judging chan struct{}
 }
 
 // New builds the webhooks' handler.
@@ -51,6 +58,7 @@ func New(opts Options) *Handler {
 		mutateNS:    set(a.Mutate.Namespaces),
 		mutateTeams: set(a.Mutate.Teams),
 		metrics:     newMetrics(),
+		judging:     make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}
 }
 
@@ -101,7 +109,18 @@ func (h *Handler) serve(webhook string, judge func(*admissionv1.AdmissionRequest
 			writeReviewError(w, err)
 			return
 		}
-		out := judge(req)
+		// Wait for a turn, unless the API server gives up first (its
+		// webhook timeout): then there is no one left to answer.
+		select {
+		case h.judging <- struct{}{}:
+		case <-r.Context().Done():
+			h.metrics.observe(webhook, string(req.Operation), req.Kind.Kind, "abandoned", time.Since(start))
+			return
+		}
+		out := func() outcome {
+			defer func() { <-h.judging }() // also when judge panics
+			return judge(req)
+		}()
 		writeReview(w, req, out.resp)
 		h.metrics.observe(webhook, string(req.Operation), req.Kind.Kind, out.action, time.Since(start))
 	})
