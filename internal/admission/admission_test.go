@@ -464,3 +464,19 @@ func TestContentType(t *testing.T) {
 		}
 	}
 }
+
+func TestMaxWait(t *testing.T) {
+	for query, want := range map[string]time.Duration{
+		"/admission/validate?timeout=3s":  2500 * time.Millisecond,
+		"/admission/validate?timeout=10s": 9500 * time.Millisecond,
+		"/admission/validate?timeout=1s":  500 * time.Millisecond,
+		"/admission/validate?timeout=0s":  2500 * time.Millisecond,
+		"/admission/validate":             2500 * time.Millisecond,
+		"/admission/validate?timeout=x":   2500 * time.Millisecond,
+	} {
+		r := httptest.NewRequest("POST", query, nil)
+		if got := admission.MaxWaitForTest(r); got != want {
+			t.Errorf("%s: wait %v, want %v", query, got, want)
+		}
+	}
+}

@@ -109,11 +109,21 @@ func (h *Handler) serve(webhook string, judge func(*admissionv1.AdmissionRequest
 			writeReviewError(w, err)
 			return
 		}
-		// Wait for a turn, unless the API server gives up first (its
-		// webhook timeout): then there is no one left to answer.
+		// Wait for a turn, but not past the API server's webhook timeout
+		// (it sends ?timeout=3s): an answer it will not wait for is work
+		// for nothing, and a quick 503 lets it apply the failurePolicy at
+		// once instead of after the timeout.
+		wait := time.NewTimer(maxWait(r))
 		select {
 		case h.judging <- struct{}{}:
+			wait.Stop()
+		case <-wait.C:
+			h.metrics.observe(webhook, string(req.Operation), req.Kind.Kind, "shed", time.Since(start))
+			writeReviewError(w, &reviewError{status: http.StatusServiceUnavailable,
+				msg: "paved is answering as many reviews as it can and this one would have waited past the webhook's timeout; add replicas or CPU"})
+			return
 		case <-r.Context().Done():
+			wait.Stop()
 			h.metrics.observe(webhook, string(req.Operation), req.Kind.Kind, "abandoned", time.Since(start))
 			return
 		}
@@ -124,6 +134,17 @@ func (h *Handler) serve(webhook string, judge func(*admissionv1.AdmissionRequest
 		writeReview(w, req, out.resp)
 		h.metrics.observe(webhook, string(req.Operation), req.Kind.Kind, out.action, time.Since(start))
 	})
+}
+
+// maxWait is how long a review may wait for its turn: the API server's
+// timeout for the call (the timeout query parameter it adds) less what
+// judging takes, 2.5 s when it says none.
+func maxWait(r *http.Request) time.Duration {
+	d, err := time.ParseDuration(r.URL.Query().Get("timeout"))
+	if err != nil || d <= 0 {
+		d = 3 * time.Second
+	}
+	return max(d-500*time.Millisecond, 100*time.Millisecond)
 }
 
 // skip says whether a request is outside what admission judges: deletes

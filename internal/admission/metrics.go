@@ -17,7 +17,7 @@ func newMetrics() *metrics {
 	return &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "paved_admission_requests_total",
-			Help: "AdmissionReview requests answered, by webhook (validate, mutate), operation, kind and action (allow, warn, excepted, deny, mutated, exempt, skip, error, abandoned: the caller gave up while the review waited its turn).",
+			Help: "AdmissionReview requests answered, by webhook (validate, mutate), operation, kind and action (allow, warn, excepted, deny, mutated, exempt, skip, error, abandoned: the caller gave up while the review waited its turn; shed: answered 503 because it would have waited past the webhook timeout).",
 		}, []string{"webhook", "operation", "kind", "action"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "paved_admission_request_duration_seconds",

@@ -1,0 +1,4 @@
+package admission
+
+// MaxWaitForTest exposes maxWait to the external tests.
+var MaxWaitForTest = maxWait
