@@ -5,10 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/paved-dev/paved/internal/catalog/catalogtest"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,29 +60,8 @@ func newFixture(t *testing.T) *fixture {
 func guardrails(t testing.TB) (config.Config, *store.DB, *catalog.Catalog, *policy.Service) {
 	t.Helper()
 	ctx := context.Background()
-	cfg, err := config.Load("testdata/paved.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
 	db := storetest.SQLite(t)
-	cat, err := catalog.New(ctx, db, cfg.Ownership)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cat.SyncEnvironments(ctx, cfg.Environments); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile("testdata/catalog.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := catalog.Parse("catalog.yaml", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cat.Apply(ctx, doc, catalog.ApplyOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	cfg, cat := catalogtest.OpenFiles(t, db, "testdata/paved.yaml", "testdata/catalog.yaml")
 	svc, err := policy.NewService(ctx, cfg, policy.NewStore(db), nil)
 	if err != nil {
 		t.Fatal(err)

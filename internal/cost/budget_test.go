@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/paved-dev/paved/internal/catalog/catalogtest"
 	"strings"
 	"testing"
 	"time"
@@ -32,23 +33,9 @@ services:
 // configuration, cost settings cc and the test organisation.
 func newAlertService(t *testing.T, db *store.DB, cc config.Cost) *Service {
 	t.Helper()
-	ctx := context.Background()
 	cfg := config.Default()
 	cfg.Cost = cc
-	cat, err := catalog.New(ctx, db, cfg.Ownership)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cat.SyncEnvironments(ctx, cfg.Environments); err != nil {
-		t.Fatal(err)
-	}
-	doc, err := catalog.Parse("catalog.yaml", []byte(alertCatalog))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cat.Apply(ctx, doc, catalog.ApplyOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	cat := catalogtest.Open(t, db, cfg, []byte(alertCatalog))
 	return NewService(cfg, cat, db)
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"github.com/paved-dev/paved/internal/catalog/catalogtest"
 	"math"
 	"os"
 	"strconv"
@@ -12,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paved-dev/paved/internal/catalog"
-	"github.com/paved-dev/paved/internal/config"
 	"github.com/paved-dev/paved/internal/cost"
 	"github.com/paved-dev/paved/internal/store"
 	"github.com/paved-dev/paved/internal/store/storetest"
@@ -23,29 +22,7 @@ const sample = "../../../shared/data/focus/focus_sample.csv"
 
 func newService(t *testing.T, db *store.DB) *cost.Service {
 	t.Helper()
-	ctx := context.Background()
-	cfg, err := config.Load("testdata/paved.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := catalog.New(ctx, db, cfg.Ownership)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cat.SyncEnvironments(ctx, cfg.Environments); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile("testdata/catalog.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := catalog.Parse("catalog.yaml", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cat.Apply(ctx, doc, catalog.ApplyOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	cfg, cat := catalogtest.OpenFiles(t, db, "testdata/paved.yaml", "testdata/catalog.yaml")
 	return cost.NewService(cfg, cat, db)
 }
 

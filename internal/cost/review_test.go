@@ -4,15 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"os"
+	"github.com/paved-dev/paved/internal/catalog/catalogtest"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/paved-dev/paved/internal/api"
-	"github.com/paved-dev/paved/internal/catalog"
-	"github.com/paved-dev/paved/internal/config"
 	"github.com/paved-dev/paved/internal/cost"
 	"github.com/paved-dev/paved/internal/store"
 	"github.com/paved-dev/paved/internal/store/storetest"
@@ -112,28 +110,7 @@ func reviewCSV(t *testing.T, billing string) []byte {
 func newReviewService(t *testing.T, db *store.DB) *cost.Service {
 	t.Helper()
 	ctx := context.Background()
-	cfg, err := config.Load("testdata/review/paved.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := catalog.New(ctx, db, cfg.Ownership)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cat.SyncEnvironments(ctx, cfg.Environments); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile("testdata/review/catalog.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := catalog.Parse("catalog.yaml", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cat.Apply(ctx, doc, catalog.ApplyOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	cfg, cat := catalogtest.OpenFiles(t, db, "testdata/review/paved.yaml", "testdata/review/catalog.yaml")
 	svc := cost.NewService(cfg, cat, db)
 	for _, billing := range []string{"payer-1", "payer-eu"} {
 		if _, err := svc.Import(ctx, billing+".csv", bytes.NewReader(reviewCSV(t, billing)), cost.ImportOptions{Now: reviewNow}); err != nil {
