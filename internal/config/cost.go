@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"github.com/paved-dev/paved/internal/cost/focus"
 	"math"
 	"net/url"
 	"path"
@@ -81,7 +82,7 @@ func (v *validator) costRules(c Config) {
 			v.add(p, "is empty; name at least one FOCUS column and a pattern, e.g. ServiceCategory: Networking")
 		}
 		for col, pat := range m {
-			if !strings.HasPrefix(col, "x_") && !FOCUSColumns[col] {
+			if !strings.HasPrefix(col, "x_") && !focus.IsColumn(col) {
 				v.add(p+"."+col, "%q is not a FOCUS column; use a FOCUS column name (e.g. SubAccountId, ServiceCategory, ResourceId) or an x_ provider column", col)
 			}
 			if _, err := path.Match(pat, ""); err != nil {
@@ -137,29 +138,6 @@ func (v *validator) costRules(c Config) {
 		}
 	}
 }
-
-// FOCUSColumns are the column names of FOCUS 1.0 to 1.3, for validating
-// the columns allocation rules match on.
-var FOCUSColumns = func() map[string]bool {
-	cols := strings.Fields(`AvailabilityZone BilledCost BillingAccountId BillingAccountName
-	BillingAccountType BillingCurrency BillingPeriodEnd BillingPeriodStart CapacityReservationId
-	CapacityReservationStatus ChargeCategory ChargeClass ChargeDescription ChargeFrequency
-	ChargePeriodEnd ChargePeriodStart CommitmentDiscountCategory CommitmentDiscountId
-	CommitmentDiscountName CommitmentDiscountQuantity CommitmentDiscountStatus
-	CommitmentDiscountType CommitmentDiscountUnit ConsumedQuantity ConsumedUnit ContractedCost
-	ContractedUnitPrice EffectiveCost HostProviderName InvoiceId InvoiceIssuerName ListCost
-	ListUnitPrice PricingCategory PricingCurrency PricingCurrencyContractedUnitPrice
-	PricingCurrencyEffectiveCost PricingCurrencyListUnitPrice PricingQuantity PricingUnit
-	ProviderName PublisherName RegionId RegionName ResourceId ResourceName ResourceType
-	ServiceCategory ServiceName ServiceProviderName ServiceSubcategory SkuId SkuMeter SkuPriceDetails
-	SkuPriceId SubAccountId SubAccountName SubAccountType Tags ContractApplied AllocatedMethodId
-	AllocatedMethodDetails AllocatedResourceId AllocatedResourceName AllocatedTags`)
-	m := make(map[string]bool, len(cols))
-	for _, c := range cols {
-		m[c] = true
-	}
-	return m
-}()
 
 // DefaultCurrency is the currency of a budget that names none.
 const DefaultCurrency = "USD"

@@ -97,6 +97,10 @@ var focusColumns = func() map[string]bool {
 	return m
 }()
 
+// IsColumn reports whether name is a column of FOCUS 1.0 to 1.3 (the
+// Cost and Usage dataset), for checking what allocation rules match on.
+func IsColumn(name string) bool { return focusColumns[name] }
+
 // detectVersion names the newest FOCUS version whose distinguishing
 // columns the header has: 1.3 for any of added13, 1.2 for added12, 1.1
 // for added11, else 1.0.
