@@ -2,13 +2,13 @@ package config
 
 import (
 	"fmt"
-	"github.com/paved-dev/paved/internal/cost/focus"
 	"math"
 	"net/url"
 	"path"
 	"sort"
 	"strings"
 
+	"github.com/paved-dev/paved/internal/cost/focus"
 	"github.com/paved-dev/paved/internal/slug"
 )
 
