@@ -33,6 +33,8 @@ type Config struct {
 
 	Admission Admission `yaml:"admission"`
 	Cost      Cost      `yaml:"cost"`
+	Delivery  Delivery  `yaml:"delivery"`
+	Surveys   Surveys   `yaml:"surveys"`
 
 	// File is where the configuration was read from ("" for defaults only).
 	File string `yaml:"-"`
