@@ -15,7 +15,14 @@ func main() {
 	rows := flag.Int("rows", 1000000, "billing rows")
 	out := flag.String("out", "focus.csv", "output file")
 	seed := flag.Int64("seed", 1, "random seed")
+	catalog := flag.String("catalog", "", "also write the catalog of the generated teams and services here")
 	flag.Parse()
+	if *catalog != "" {
+		if err := writeCatalog(*catalog); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
 	f, err := os.Create(*out)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -32,4 +39,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+}
+
+func writeCatalog(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := focus.GenerateCatalog(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

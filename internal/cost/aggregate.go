@@ -324,3 +324,38 @@ func (a *aggregate) coverage() map[string]float64 {
 	}
 	return out
 }
+
+// merge adds what another aggregate of the same import summed (the rows
+// of another chunk of the file) into a. Shared charges are split after
+// merging, when every team's direct spend is known.
+func (a *aggregate) merge(b *aggregate) {
+	for k, s := range b.daily {
+		a.addSums(k, s)
+	}
+	for k, s := range b.unallocated {
+		if u := a.unallocated[k]; u != nil {
+			u.billed += s.billed
+			u.effective += s.effective
+			u.list += s.list
+			u.charges += s.charges
+		} else {
+			a.unallocated[k] = s
+		}
+	}
+	for k, s := range b.shared {
+		if d := a.shared[k]; d != nil {
+			d.billed += s.billed
+			d.effective += s.effective
+			d.list += s.list
+			d.charges += s.charges
+		} else {
+			a.shared[k] = s
+		}
+	}
+	for name, r := range b.rules {
+		a.rules[name] = r
+	}
+	for p := range b.periodSet {
+		a.periodSet[p] = true
+	}
+}

@@ -112,62 +112,17 @@ func (s *Service) Import(ctx context.Context, name string, f focus.File, opts Im
 		checksum()
 		return Import{}, err
 	}
-	alloc, err := newAllocator(s.catalog.Index(), s.cfg.Cost)
+	imp := Import{File: name, FOCUSVersion: rd.Version(), ImportedBy: opts.ImportedBy, ImportedAt: opts.Now.UTC(),
+		Totals: map[string]Totals{}, Normalised: map[string]int{}, RejectedLines: []int{}, Replaced: []string{}}
+	parts, err := s.readRows(name, rd, opts)
 	if err != nil {
 		checksum()
 		return Import{}, err
 	}
-	agg := newAggregate()
-	imp := Import{File: name, FOCUSVersion: rd.Version(), ImportedBy: opts.ImportedBy, ImportedAt: opts.Now.UTC(),
-		Totals: map[string]Totals{}, Normalised: map[string]int{}, RejectedLines: []int{}, Replaced: []string{}}
-	future := opts.Now.Add(24 * time.Hour)
-	reject := func(line int, msg string) error {
-		if !opts.SkipInvalid {
-			return &RowRejectedError{Line: line, Msg: msg}
-		}
-		imp.RowsRejected++
-		if len(imp.RejectedLines) < maxRejectedLines {
-			imp.RejectedLines = append(imp.RejectedLines, line)
-		}
-		if len(imp.Rejections) < 20 {
-			imp.Rejections = append(imp.Rejections, msg)
-		}
-		return nil
-	}
-	for {
-		row, err := rd.Next()
-		if err == io.EOF {
-			break
-		}
-		imp.RowsRead++
-		var rowErr *focus.RowError
-		if errors.As(err, &rowErr) {
-			if err := reject(rowErr.Line, rowErr.Error()); err != nil {
-				checksum()
-				return Import{}, err
-			}
-			continue
-		}
-		if err != nil {
-			checksum()
-			return Import{}, err
-		}
-		if row.ChargePeriodStart.After(future) {
-			if err := reject(row.Line, fmt.Sprintf("%s:%d: column ChargePeriodStart: %s is in the future", name, row.Line, row.ChargePeriodStart.Format(time.RFC3339))); err != nil {
-				checksum()
-				return Import{}, err
-			}
-			continue
-		}
-		imp.RowsImported++
-		t := imp.Totals[row.BillingCurrency]
-		t.add(row.BilledCost, row.EffectiveCost, row.ListCost)
-		imp.Totals[row.BillingCurrency] = t
-		if sr := alloc.sharedRuleFor(row); sr != nil {
-			agg.addShared(sr, row)
-			continue
-		}
-		agg.add(row, alloc.owner(row))
+	agg, st, err := mergeRows(&imp, parts)
+	if err != nil {
+		checksum()
+		return Import{}, err
 	}
 	imp.Checksum = checksum()
 	if imp.RowsImported == 0 {
@@ -177,7 +132,6 @@ func (s *Service) Import(ctx context.Context, name string, f focus.File, opts Im
 		return Import{}, fmt.Errorf("%s: %w: all %d rows were rejected", name, ErrNoRows, imp.RowsRead)
 	}
 	agg.split()
-	st := rd.Stats()
 	imp.Normalised = normalised(st)
 	imp.Warnings = warnings(name, st)
 	imp.Periods = agg.periods()

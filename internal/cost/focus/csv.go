@@ -14,12 +14,17 @@ type csvSource struct {
 	sp  *splitter
 	n   int // fields in the header
 	rec record
+	// limit ends a chunk from Reader.Split: the offset, relative to the
+	// chunk's start, where the next chunk's first record starts (0: none).
+	limit int64
 }
 
 // openCSV reads the header line of a CSV export.
 func (r *Reader) openCSV(br *bufio.Reader, gzipped bool) error {
+	bom := int64(0)
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
+		bom = 3
 	}
 	sp := &splitter{br: br, comma: delimiter(br)}
 	header, esc, _, line, err := sp.read()
@@ -44,6 +49,9 @@ func (r *Reader) openCSV(br *bufio.Reader, gzipped bool) error {
 	}
 	r.csv = true
 	r.src = &csvSource{sp: sp, n: len(header)}
+	if !gzipped {
+		r.dataStart = bom + sp.off
+	}
 	return nil
 }
 
@@ -82,6 +90,10 @@ func (s *csvSource) next() (*record, error) {
 	switch {
 	case err == io.EOF:
 		return nil, io.EOF
+	case s.limit > 0 && s.sp.start >= s.limit:
+		return nil, io.EOF // the next chunk's first record
+	case s.limit > 0 && s.sp.off > s.limit:
+		return nil, ErrMisaligned
 	case err == errQuote:
 		return nil, &RowError{Line: line, Msg: fmt.Sprintf("is not valid CSV: %v (line %d)", err, errLine)}
 	case err != nil:

@@ -238,6 +238,11 @@ type Reader struct {
 	version string
 	csv     bool // cells may spell NULL out
 
+	// file and dataStart (the offset of the first record) are kept for
+	// Split; file is nil when the rows cannot be split (gzip, Parquet).
+	file      File
+	dataStart int64
+
 	ci   [numRowCols]int // index of each Row column in the record, -1 when absent
 	in   [numRowCols]interner
 	tc   [4]timeCache // ChargePeriodStart … BillingPeriodEnd
@@ -332,6 +337,7 @@ func Open(name string, f File) (*Reader, error) {
 		if err := r.openCSV(br, false); err != nil {
 			return nil, err
 		}
+		r.file = f
 	}
 	if err := r.checkHeader(); err != nil {
 		r.src.close()
@@ -518,8 +524,8 @@ func (r *Reader) Next() (*Row, error) {
 	if err != nil {
 		var re *RowError
 		switch {
-		case err == io.EOF:
-			r.err = io.EOF
+		case err == io.EOF, err == ErrMisaligned:
+			r.err = err
 		case errors.As(err, &re):
 			re.File = r.name
 			r.last = re.Line

@@ -25,6 +25,8 @@ type splitter struct {
 	comma byte
 
 	line   int    // lines read so far
+	off    int64  // bytes read so far
+	start  int64  // offset of the record read() returned last
 	long   []byte // a line longer than the bufio buffer
 	buf    []byte // the record's raw lines
 	tmp    []byte // unescaped content of quoted fields that needed it
@@ -54,6 +56,7 @@ func (s *splitter) readLine() ([]byte, error) {
 		}
 		line = s.long
 	}
+	s.off += int64(len(line))
 	if n := len(line); n > 0 && err == io.EOF {
 		err = nil
 		if line[n-1] == '\r' {
@@ -89,6 +92,7 @@ func (s *splitter) read() (fields []string, esc escSet, recLine, errLine int, er
 	var line []byte
 	var errRead error
 	for errRead == nil {
+		s.start = s.off
 		line, errRead = s.readLine()
 		if errRead == nil && len(line) == lengthNL(line) {
 			continue // an empty line
