@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/paved-dev/paved/internal/config"
 	"github.com/paved-dev/paved/internal/cost/focus"
@@ -20,6 +21,9 @@ type aggregate struct {
 	rules       map[string]*sharedRule
 	splits      []split
 	periodSet   map[Period]bool
+	// Charges of a file fall on a few dozen days: format each once.
+	days, months map[int64]string
+	lastPeriod   Period
 }
 
 type dailyKey struct {
@@ -67,23 +71,44 @@ func newAggregate() *aggregate {
 	return &aggregate{
 		daily: map[dailyKey]*sums{}, unallocated: map[unallocKey]*unallocSums{},
 		shared: map[sharedKey]*sums{}, rules: map[string]*sharedRule{}, periodSet: map[Period]bool{},
+		days: map[int64]string{}, months: map[int64]string{},
 	}
 }
 
-func baseKey(row *focus.Row) dailyKey {
-	day := row.ChargePeriodStart.Format("2006-01-02")
-	return dailyKey{
+// format returns t in layout, remembered in cache by t's second.
+func format(cache map[int64]string, t time.Time, layout string) string {
+	sec := t.Unix()
+	s, ok := cache[sec]
+	if !ok {
+		s = t.Format(layout)
+		cache[sec] = s
+	}
+	return s
+}
+
+func (a *aggregate) baseKey(row *focus.Row) dailyKey {
+	k := dailyKey{
 		provider: row.ProviderName, account: row.BillingAccountID,
-		period: row.BillingPeriodStart.Format("2006-01"), day: day,
+		period: format(a.months, row.BillingPeriodStart, "2006-01"), day: format(a.days, row.ChargePeriodStart, "2006-01-02"),
 		subAccount: row.SubAccountID, serviceName: row.ServiceName,
 		serviceCategory: row.ServiceCategory, chargeCateg: row.ChargeCategory,
 		currency: row.BillingCurrency,
 	}
+	return k
+}
+
+// notePeriod records the billing period of a charge; charges come in
+// long runs of one period.
+func (a *aggregate) notePeriod(k *dailyKey) {
+	if p := (Period{k.provider, k.account, k.period}); p != a.lastPeriod {
+		a.periodSet[p] = true
+		a.lastPeriod = p
+	}
 }
 
 func (a *aggregate) add(row *focus.Row, o Owner) {
-	k := baseKey(row)
-	a.periodSet[Period{k.provider, k.account, k.period}] = true
+	k := a.baseKey(row)
+	a.notePeriod(&k)
 	k.team, k.service, k.environment, k.allocation = o.Team, o.Service, o.Environment, o.Allocation
 	if o.Rule != "" {
 		k.allocation = ByRule + ":" + o.Rule
@@ -119,8 +144,8 @@ func tagsJSON(tags map[string]string) string {
 }
 
 func (a *aggregate) addShared(r *sharedRule, row *focus.Row) {
-	k := sharedKey{rule: r.Name, dailyKey: baseKey(row)}
-	a.periodSet[Period{k.provider, k.account, k.period}] = true
+	k := sharedKey{rule: r.Name, dailyKey: a.baseKey(row)}
+	a.notePeriod(&k.dailyKey)
 	a.rules[r.Name] = r
 	s := a.shared[k]
 	if s == nil {
