@@ -304,6 +304,11 @@ func TestCostAPI(t *testing.T) {
 		if tr.MoversThrough != "2024-09-20" {
 			t.Errorf("movers through %q, want 2024-09-20", tr.MoversThrough)
 		}
+		// What the month to date compares with: August through the 20th,
+		// unowned spend included (100 + 200 + 30; not the 50 of the 25th).
+		if len(tr.PreviousToDate) != 1 || tr.PreviousToDate["USD"] != 330 {
+			t.Errorf("previous to date = %v, want USD 330", tr.PreviousToDate)
+		}
 		if got, want := strings.Join(movers, "; "), "peoriadata USD +80 +80%; peoriadata EUR +70 new; platform USD +40 new; tempeai USD -40 -20%"; got != want {
 			t.Errorf("movers:\n got %s\nwant %s", got, want)
 		}
@@ -318,6 +323,9 @@ func TestCostAPI(t *testing.T) {
 		c.get(t, "/api/v1/costs/trend?months=1&team=tempeai", &one)
 		if strings.Join(one.Months, ",") != "2024-09" || len(one.Rows) != 1 || one.Rows[0].EffectiveCost != 160 || len(one.Movers) != 0 {
 			t.Errorf("one month of tempeai = %+v", one)
+		}
+		if len(one.PreviousToDate) != 1 || one.PreviousToDate["USD"] != 200 {
+			t.Errorf("tempeai's previous to date = %v, want USD 200", one.PreviousToDate)
 		}
 		if len(one.Coverage) != 2 {
 			t.Errorf("a team's trend still has the organisation's coverage: %+v", one.Coverage)

@@ -2,6 +2,7 @@ package cost_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -189,6 +190,15 @@ func row(billed, currency, start, eff, tags string) string {
 	return billed + ",acct,Acct," + currency + ",2024-10-01,2024-09-01,Usage,,thing,2024-09-02," + start + "," + eff + "," + billed + ",AWS,AWS,AWS,Compute,Amazon EC2,111,Team acct,i-1," + tags + "\n"
 }
 
+// truncatedGzip compresses data and cuts the stream short.
+func truncatedGzip(data string) string {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte(data))
+	zw.Close()
+	return b.String()[:b.Len()/2]
+}
+
 func TestImportBadInput(t *testing.T) {
 	db := storetest.SQLite(t)
 	svc := newService(t, db)
@@ -218,6 +228,19 @@ func TestImportBadInput(t *testing.T) {
 				}
 			}},
 		{name: "missing required columns are named", data: "BilledCost,BillingCurrency\n1,USD\n", wantErr: "ChargePeriodStart"},
+		{name: "a truncated gzip is refused whole, saying where it ends", data: truncatedGzip(header + strings.Repeat(good, 2000)),
+			wantErr: "bad.csv: after line 765: the gzip stream ends early: the file is truncated"},
+		{name: "unknown columns of a FOCUS 1.3 file are kept and reported",
+			data: strings.TrimSuffix(strings.Replace(header, "ProviderName", "ServiceProviderName", 1), "\n") + ",HostProviderName,MyCostCentre,x_Discount\n" +
+				strings.TrimSuffix(good, "\n") + ",AWS,CC-1,0.5\n",
+			check: func(t *testing.T, imp cost.Import) {
+				if imp.FOCUSVersion != "1.3" || imp.RowsImported != 1 {
+					t.Fatalf("import = %+v", imp)
+				}
+				if len(imp.Warnings) != 2 || !strings.Contains(strings.Join(imp.Warnings, "\n"), "columns FOCUS does not define, kept for allocation rules: [MyCostCentre]") {
+					t.Errorf("warnings = %q", imp.Warnings)
+				}
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

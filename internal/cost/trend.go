@@ -43,6 +43,10 @@ type Trend struct {
 	// complete: the previous month is then counted up to the same day.
 	MoversThrough string  `json:"movers_through,omitempty"`
 	Movers        []Mover `json:"movers"`
+	// PreviousToDate is, while the latest month is still being billed,
+	// the month before's EffectiveCost per currency up to the same day
+	// (unallocated spend included): what the month to date compares with.
+	PreviousToDate map[string]float64 `json:"previous_to_date,omitempty"`
 }
 
 // TrendRow is a team's spend in one month and currency.
@@ -152,6 +156,14 @@ func (s *Service) Trend(ctx context.Context, months int, team string) (Trend, er
 		return tr, err
 	}
 	tr.MoversThrough = through
+	if prevTotals != nil {
+		tr.PreviousToDate = map[string]float64{}
+		for k, v := range prevTotals {
+			if team == "" || k[0] == team {
+				tr.PreviousToDate[k[1]] += v
+			}
+		}
+	}
 	tr.movers(prevTotals)
 	return tr, nil
 }

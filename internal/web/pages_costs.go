@@ -212,12 +212,22 @@ func costFigures(tr cost.Trend, month string, currencies []string) []moneyFigure
 			cov[c.Currency] = c
 		}
 	}
+	// A month still being billed compares with the month before up to
+	// the same day, not with all of it.
+	compared := monthName(prev)
+	if tr.PreviousToDate != nil && tr.MoversThrough != "" && month == tr.Months[len(tr.Months)-1] {
+		clear(before)
+		for c, v := range tr.PreviousToDate {
+			before[c] = v
+		}
+		compared = "1–" + strings.TrimLeft(tr.MoversThrough[8:], "0") + " " + monthName(prev)
+	}
 	var out []moneyFigure
 	for _, c := range currencies {
 		spend := moneyFigure{Label: "Spend in " + monthName(month), Value: amount(total[c]), Unit: c}
 		if hadBefore[c] && before[c] != 0 {
 			pct := (total[c] - before[c]) / math.Abs(before[c])
-			spend.Note = changePct(&pct) + " on " + monthName(prev)
+			spend.Note = changePct(&pct) + " on " + compared
 		}
 		cv := cov[c]
 		out = append(out, spend,
