@@ -29,3 +29,7 @@ func newID() string {
 	rand.Read(b)
 	return "imp_" + hex.EncodeToString(b)
 }
+
+// ActualThresholds are the percentages of a budget whose crossing by the
+// month's actual spend alerts, as paved.yaml configures them.
+func (s *Service) ActualThresholds() []float64 { return s.cfg.Cost.Thresholds.ActualOrDefault() }

@@ -15,7 +15,6 @@ import (
 
 	"github.com/go-analyze/charts"
 	"github.com/paved-dev/paved/internal/catalog"
-	"github.com/paved-dev/paved/internal/config"
 	"github.com/paved-dev/paved/internal/cost"
 )
 
@@ -151,11 +150,6 @@ func loadCosts(u *ui, r *http.Request, t catalog.Team) (any, error) {
 // alertsShown is how many of a team's latest alerts the panel lists.
 const alertsShown = 8
 
-// outlookThresholds are the budget percentages the bar marks. They are
-// cost.thresholds.actual's defaults: cost.Service does not say which
-// thresholds paved.yaml configures, so a configuration with others is
-// still drawn with these.
-var outlookThresholds = config.Thresholds{}.ActualOrDefault()
 
 type costOutlook struct {
 	Month string
@@ -251,7 +245,8 @@ func (a alertLine) SeverityClass() string {
 
 // loadOutlook gathers a team's budgets, forecasts and alerts for month.
 func loadOutlook(ctx context.Context, svc *cost.Service, team, month string) (*costOutlook, error) {
-	o := &costOutlook{Month: month, Thresholds: thresholdList(outlookThresholds)}
+	thresholds := svc.ActualThresholds()
+	o := &costOutlook{Month: month, Thresholds: thresholdList(thresholds)}
 	fl, err := svc.Forecasts(ctx, month, team)
 	if err != nil {
 		return nil, fmt.Errorf("forecasting the month: %w", err)
@@ -286,7 +281,7 @@ func loadOutlook(ctx context.Context, svc *cost.Service, team, month string) (*c
 			continue
 		}
 		title := fmt.Sprintf("%s of the %s budget spent and forecast for %s", sharePct(c.Budget.UsedShare()), money(c.Budget.Amount, c.Currency), monthName(month))
-		if c.Bar, err = budgetBar(title, c.Budget.BudgetStatus, outlookThresholds); err != nil {
+		if c.Bar, err = budgetBar(title, c.Budget.BudgetStatus, thresholds); err != nil {
 			return nil, fmt.Errorf("drawing the %s budget: %w", c.Currency, err)
 		}
 	}
