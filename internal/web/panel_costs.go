@@ -150,7 +150,6 @@ func loadCosts(u *ui, r *http.Request, t catalog.Team) (any, error) {
 // alertsShown is how many of a team's latest alerts the panel lists.
 const alertsShown = 8
 
-
 type costOutlook struct {
 	Month string
 	// Currencies are the team's month per currency, with its team-wide
