@@ -384,3 +384,60 @@ func (a *aggregate) merge(b *aggregate) {
 		a.periodSet[p] = true
 	}
 }
+
+// monthSums are a month's sums of one rollup key and the last day they
+// cover.
+type monthSums struct {
+	sums
+	lastDay string
+}
+
+// monthly rolls the daily rollups up to months: the same keys, with day
+// cut to its month.
+func (a *aggregate) monthly() map[dailyKey]*monthSums {
+	out := make(map[dailyKey]*monthSums, len(a.daily)/16)
+	for k, s := range a.daily {
+		day := k.day
+		k.day = day[:7]
+		m := out[k]
+		if m == nil {
+			m = &monthSums{}
+			out[k] = m
+		}
+		m.billed += s.billed
+		m.effective += s.effective
+		m.list += s.list
+		m.charges += s.charges
+		if day > m.lastDay {
+			m.lastDay = day
+		}
+	}
+	return out
+}
+
+// teamDaySums are a team's sums of one day and currency, with the part
+// of EffectiveCost that is allocated.
+type teamDaySums struct {
+	billed, effective, list, allocated float64
+}
+
+// teamDaily rolls the daily rollups up to each team's day per currency
+// and billing period.
+func (a *aggregate) teamDaily() map[dailyKey]*teamDaySums {
+	out := make(map[dailyKey]*teamDaySums, len(a.daily)/16)
+	for k, s := range a.daily {
+		tk := dailyKey{provider: k.provider, account: k.account, period: k.period, day: k.day, team: k.team, currency: k.currency}
+		t := out[tk]
+		if t == nil {
+			t = &teamDaySums{}
+			out[tk] = t
+		}
+		t.billed += s.billed
+		t.effective += s.effective
+		t.list += s.list
+		if k.allocation != Unallocated {
+			t.allocated += s.effective
+		}
+	}
+	return out
+}

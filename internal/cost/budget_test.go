@@ -73,7 +73,22 @@ func seed(t *testing.T, db *store.DB, rows []spend) {
 				return err
 			}
 		}
-		return nil
+		// The page rollups an import writes alongside.
+		for _, table := range []string{"cost_monthly", "cost_team_daily"} {
+			if _, err := tx.Exec(`DELETE FROM ` + table); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(`INSERT INTO cost_team_daily SELECT provider, billing_account, period, month, day, team, currency,
+			SUM(billed_cost), SUM(effective_cost), SUM(list_cost), SUM(CASE WHEN allocation = 'unallocated' THEN 0 ELSE effective_cost END)
+			FROM cost_daily GROUP BY provider, billing_account, period, month, day, team, currency`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(`INSERT INTO cost_monthly SELECT provider, billing_account, period, month, MAX(day), team, service, environment, allocation,
+			sub_account, service_name, service_category, charge_category, currency, SUM(billed_cost), SUM(effective_cost), SUM(list_cost), SUM(charges)
+			FROM cost_daily GROUP BY provider, billing_account, period, month, team, service, environment, allocation,
+			sub_account, service_name, service_category, charge_category, currency`)
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)

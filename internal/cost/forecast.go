@@ -182,7 +182,7 @@ func (st *costStore) loadSpend(ctx context.Context, month, team string) (spendWi
 // data, and the last of them.
 func (st *costStore) coveredDays(ctx context.Context, from, to string) (map[string]bool, string, error) {
 	covered, last := map[string]bool{}, ""
-	rows, err := st.db.R.QueryContext(ctx, `SELECT DISTINCT day FROM cost_daily WHERE day >= $1 AND day <= $2`, from, to)
+	rows, err := st.db.R.QueryContext(ctx, `SELECT DISTINCT day FROM cost_team_daily WHERE day >= $1 AND day <= $2`, from, to)
 	if err != nil {
 		return nil, "", err
 	}

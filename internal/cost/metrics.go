@@ -97,7 +97,7 @@ func (s *Service) metricValues(ctx context.Context, now time.Time) (spend, budge
 }
 
 func (s *Service) readMetricValues(ctx context.Context, month string) (spend, budgets []teamAmount, err error) {
-	rows, err := s.store.db.R.QueryContext(ctx, `SELECT team, currency, SUM(effective_cost) FROM cost_daily WHERE month = $1
+	rows, err := s.store.db.R.QueryContext(ctx, `SELECT team, currency, SUM(effective_cost) FROM cost_monthly WHERE month = $1
 		GROUP BY team, currency ORDER BY team, currency`, month)
 	if err != nil {
 		return nil, nil, err

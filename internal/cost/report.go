@@ -64,7 +64,7 @@ func (s *Service) Report(ctx context.Context, month, by, team string) (Report, e
 		return Report{}, api.Invalid("by", "%q is not a dimension; use one of %v", by, DimensionNames)
 	}
 	rep := Report{Month: month, By: by, Team: team, Rows: []ReportRow{}, Totals: map[string]Totals{}}
-	q := `SELECT ` + col + `, currency, SUM(billed_cost), SUM(effective_cost), SUM(list_cost) FROM cost_daily WHERE month = $1`
+	q := `SELECT ` + col + `, currency, SUM(billed_cost), SUM(effective_cost), SUM(list_cost) FROM cost_monthly WHERE month = $1`
 	args := []any{month}
 	if team != "" {
 		q += ` AND team = $2`
@@ -133,7 +133,7 @@ func (s *Service) Coverage(ctx context.Context, month string) (Coverage, error) 
 	cov := Coverage{Month: month, Overall: []CoverageRow{}, Rows: []CoverageRow{}}
 	rows, err := s.store.db.R.QueryContext(ctx, `SELECT provider, sub_account, currency, SUM(effective_cost),
 		SUM(CASE WHEN allocation = 'unallocated' THEN 0 ELSE effective_cost END)
-		FROM cost_daily WHERE month = $1 GROUP BY provider, sub_account, currency
+		FROM cost_monthly WHERE month = $1 GROUP BY provider, sub_account, currency
 		ORDER BY provider, SUM(effective_cost) DESC, sub_account`, month)
 	if err != nil {
 		return cov, err

@@ -207,7 +207,7 @@ func (s *Service) ReviewAt(ctx context.Context, month, team string, now time.Tim
 	rev.Current = now.Format("2006-01") == month
 
 	var through *string
-	if err := s.store.db.R.QueryRowContext(ctx, `SELECT MAX(day) FROM cost_daily WHERE month = $1`, month).Scan(&through); err != nil {
+	if err := s.store.db.R.QueryRowContext(ctx, `SELECT MAX(day) FROM cost_team_daily WHERE month = $1`, month).Scan(&through); err != nil {
 		return rev, err
 	}
 	if through != nil {
@@ -258,7 +258,7 @@ func (s *Service) reviewTeam(ctx context.Context, team string) (string, error) {
 		return "", api.Invalid("team", "%q is the spend no team owns; review the organisation (no team) to see it with suggested owners", team)
 	}
 	var one int
-	err := s.store.db.R.QueryRowContext(ctx, `SELECT 1 FROM cost_daily WHERE team = $1 LIMIT 1`, team).Scan(&one)
+	err := s.store.db.R.QueryRowContext(ctx, `SELECT 1 FROM cost_monthly WHERE team = $1 LIMIT 1`, team).Scan(&one)
 	if err == sql.ErrNoRows {
 		return "", api.NotFound("team %q is not in the catalog and has no costs; `paved team list` shows the teams", team)
 	}

@@ -103,7 +103,7 @@ func (s *Service) newSuggester(ctx context.Context, month string) (*suggester, e
 		sg.addName(svc.Name, svc.Team, svc.Name)
 	}
 
-	rows, err := s.store.db.R.QueryContext(ctx, `SELECT provider, sub_account, currency, team, SUM(effective_cost) FROM cost_daily
+	rows, err := s.store.db.R.QueryContext(ctx, `SELECT provider, sub_account, currency, team, SUM(effective_cost) FROM cost_monthly
 		WHERE month = $1 AND allocation <> '`+Unallocated+`' AND allocation NOT LIKE '`+SharedPrefix+`%' AND sub_account <> ''
 		GROUP BY provider, sub_account, currency, team`, month)
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 // and, while the month runs, the forecast.
 func (s *Service) reviewSpend(ctx context.Context, rev *Review, cutoff string, budgets []BudgetStatus) error {
 	q := `SELECT month, currency, SUM(effective_cost), SUM(CASE WHEN day <= $3 THEN effective_cost ELSE 0 END)
-		FROM cost_daily WHERE month IN ($1, $2)`
+		FROM cost_team_daily WHERE month IN ($1, $2)`
 	args := []any{rev.Month, rev.Previous, cutoff}
 	if rev.Team != "" {
 		q += ` AND team = $4`
@@ -117,7 +117,7 @@ func changeShare(change, before float64) *float64 {
 // unallocated sections cover it.
 func (s *Service) reviewMovers(ctx context.Context, rev *Review, cutoff string) error {
 	var one int
-	err := s.store.db.R.QueryRowContext(ctx, `SELECT 1 FROM cost_daily WHERE month = $1 LIMIT 1`, rev.Previous).Scan(&one)
+	err := s.store.db.R.QueryRowContext(ctx, `SELECT 1 FROM cost_monthly WHERE month = $1 LIMIT 1`, rev.Previous).Scan(&one)
 	if err == sql.ErrNoRows {
 		return nil
 	}

@@ -37,7 +37,7 @@ func (s *costStore) write(ctx context.Context, imp *Import, agg *aggregate) ([]s
 				seen[prev] = true
 				replaced = append(replaced, prev)
 			}
-			for _, table := range []string{"cost_daily", "cost_unallocated", "cost_splits"} {
+			for _, table := range []string{"cost_daily", "cost_monthly", "cost_team_daily", "cost_unallocated", "cost_splits"} {
 				if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE provider = $1 AND billing_account = $2 AND period = $3`,
 					p.Provider, p.BillingAccount, p.Period); err != nil {
 					return err
@@ -55,6 +55,27 @@ func (s *costStore) write(ctx context.Context, imp *Import, agg *aggregate) ([]s
 				for k, v := range agg.daily {
 					emit(k.provider, k.account, k.period, k.day, k.day[:7], k.team, k.service, k.environment, k.allocation,
 						k.subAccount, k.serviceName, k.serviceCategory, k.chargeCateg, k.currency, v.billed, v.effective, v.list, v.charges)
+				}
+			}); err != nil {
+			return err
+		}
+		monthly := agg.monthly()
+		if err := insertRows(ctx, tx, s.db.Dialect, "cost_monthly", []string{"provider", "billing_account", "period", "month", "last_day", "team", "service", "environment", "allocation",
+			"sub_account", "service_name", "service_category", "charge_category", "currency", "billed_cost", "effective_cost", "list_cost", "charges"},
+			len(monthly), func(emit func(...any)) {
+				for k, v := range monthly {
+					emit(k.provider, k.account, k.period, k.day[:7], v.lastDay, k.team, k.service, k.environment, k.allocation,
+						k.subAccount, k.serviceName, k.serviceCategory, k.chargeCateg, k.currency, v.billed, v.effective, v.list, v.charges)
+				}
+			}); err != nil {
+			return err
+		}
+		teamDaily := agg.teamDaily()
+		if err := insertRows(ctx, tx, s.db.Dialect, "cost_team_daily", []string{"provider", "billing_account", "period", "month", "day", "team", "currency",
+			"billed_cost", "effective_cost", "list_cost", "allocated_cost"},
+			len(teamDaily), func(emit func(...any)) {
+				for k, v := range teamDaily {
+					emit(k.provider, k.account, k.period, k.day[:7], k.day, k.team, k.currency, v.billed, v.effective, v.list, v.allocated)
 				}
 			}); err != nil {
 			return err

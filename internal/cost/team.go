@@ -58,7 +58,7 @@ func (s *Service) TeamMonth(ctx context.Context, team, month string) (TeamMonth,
 	tm := TeamMonth{Team: team, Currencies: []TeamCurrency{}, Services: []ReportRow{}, Days: []DayCost{}}
 	if !s.catalog.Index().TeamExists(team) {
 		var one int
-		err := s.store.db.R.QueryRowContext(ctx, `SELECT 1 FROM cost_daily WHERE team = $1 LIMIT 1`, team).Scan(&one)
+		err := s.store.db.R.QueryRowContext(ctx, `SELECT 1 FROM cost_monthly WHERE team = $1 LIMIT 1`, team).Scan(&one)
 		if err == sql.ErrNoRows {
 			return tm, api.NotFound("team %q is not in the catalog and has no costs", team)
 		}
@@ -79,14 +79,14 @@ func (s *Service) TeamMonth(ctx context.Context, team, month string) (TeamMonth,
 	tm.Month, tm.Previous = month, PreviousMonth(month)
 
 	var through *string
-	if err := s.store.db.R.QueryRowContext(ctx, `SELECT MAX(day) FROM cost_daily WHERE month = $1`, month).Scan(&through); err != nil {
+	if err := s.store.db.R.QueryRowContext(ctx, `SELECT MAX(day) FROM cost_team_daily WHERE month = $1`, month).Scan(&through); err != nil {
 		return tm, err
 	}
 	if through != nil {
 		tm.Through = *through
 	}
 	rows, err := s.store.db.R.QueryContext(ctx, `SELECT month, currency, SUM(effective_cost), SUM(CASE WHEN day <= $4 THEN effective_cost ELSE 0 END)
-		FROM cost_daily WHERE team = $1 AND month IN ($2, $3) GROUP BY month, currency`, team, month, tm.Previous, previousCutoff(tm.Previous, tm.Through))
+		FROM cost_team_daily WHERE team = $1 AND month IN ($2, $3) GROUP BY month, currency`, team, month, tm.Previous, previousCutoff(tm.Previous, tm.Through))
 	if err != nil {
 		return tm, err
 	}
@@ -127,7 +127,7 @@ func (s *Service) TeamMonth(ctx context.Context, team, month string) (TeamMonth,
 	}
 	tm.Services = rep.Rows
 
-	rows, err = s.store.db.R.QueryContext(ctx, `SELECT day, currency, SUM(effective_cost) FROM cost_daily
+	rows, err = s.store.db.R.QueryContext(ctx, `SELECT day, currency, SUM(effective_cost) FROM cost_team_daily
 		WHERE month = $1 AND team = $2 GROUP BY day, currency ORDER BY day, currency`, month, team)
 	if err != nil {
 		return tm, err

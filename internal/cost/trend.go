@@ -81,7 +81,7 @@ type Mover struct {
 // first import: the month reports default to.
 func (s *Service) LatestMonth(ctx context.Context) (string, error) {
 	var m *string
-	if err := s.store.db.R.QueryRowContext(ctx, `SELECT MAX(month) FROM cost_daily`).Scan(&m); err != nil || m == nil {
+	if err := s.store.db.R.QueryRowContext(ctx, `SELECT MAX(month) FROM cost_monthly`).Scan(&m); err != nil || m == nil {
 		return "", err
 	}
 	return *m, nil
@@ -94,7 +94,7 @@ func (s *Service) Trend(ctx context.Context, months int, team string) (Trend, er
 		return Trend{}, api.Invalid("months", "%d is not a number of months paved reports; use 1 to %d", months, MaxTrendMonths)
 	}
 	tr := Trend{Team: team, Months: []string{}, Rows: []TrendRow{}, Coverage: []TrendCoverage{}, Movers: []Mover{}}
-	rows, err := s.store.db.R.QueryContext(ctx, `SELECT DISTINCT month FROM cost_daily ORDER BY month DESC LIMIT $1`, months)
+	rows, err := s.store.db.R.QueryContext(ctx, `SELECT DISTINCT month FROM cost_monthly ORDER BY month DESC LIMIT $1`, months)
 	if err != nil {
 		return tr, err
 	}
@@ -114,9 +114,8 @@ func (s *Service) Trend(ctx context.Context, months int, team string) (Trend, er
 
 	// Every team, so that coverage is the organisation's; the team filter
 	// applies to the rows afterwards.
-	rows, err = s.store.db.R.QueryContext(ctx, `SELECT month, team, currency, SUM(billed_cost), SUM(effective_cost), SUM(list_cost),
-		SUM(CASE WHEN allocation = '`+Unallocated+`' THEN 0 ELSE effective_cost END)
-		FROM cost_daily WHERE month >= $1 GROUP BY month, team, currency ORDER BY month, SUM(effective_cost) DESC, team, currency`, tr.Months[0])
+	rows, err = s.store.db.R.QueryContext(ctx, `SELECT month, team, currency, SUM(billed_cost), SUM(effective_cost), SUM(list_cost), SUM(allocated_cost)
+		FROM cost_team_daily WHERE month >= $1 GROUP BY month, team, currency ORDER BY month, SUM(effective_cost) DESC, team, currency`, tr.Months[0])
 	if err != nil {
 		return tr, err
 	}
@@ -175,7 +174,7 @@ func (s *Service) Trend(ctx context.Context, months int, team string) (Trend, er
 // whole months).
 func (s *Service) previousToDate(ctx context.Context, month string) (map[[2]string]float64, string, error) {
 	var last string
-	if err := s.store.db.R.QueryRowContext(ctx, `SELECT MAX(day) FROM cost_daily WHERE month = $1`, month).Scan(&last); err != nil {
+	if err := s.store.db.R.QueryRowContext(ctx, `SELECT MAX(day) FROM cost_team_daily WHERE month = $1`, month).Scan(&last); err != nil {
 		return nil, "", err
 	}
 	lastDay, err := time.Parse("2006-01-02", last)
@@ -184,7 +183,7 @@ func (s *Service) previousToDate(ctx context.Context, month string) (map[[2]stri
 	}
 	prev := PreviousMonth(month)
 	cutoff := fmt.Sprintf("%s-%02d", prev, min(lastDay.Day(), daysIn(prev)))
-	rows, err := s.store.db.R.QueryContext(ctx, `SELECT team, currency, SUM(effective_cost) FROM cost_daily
+	rows, err := s.store.db.R.QueryContext(ctx, `SELECT team, currency, SUM(effective_cost) FROM cost_team_daily
 		WHERE month = $1 AND day <= $2 GROUP BY team, currency`, prev, cutoff)
 	if err != nil {
 		return nil, "", err
