@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/paved-dev/paved/internal/api"
@@ -67,7 +68,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.opts.Logger.Error("handler panicked", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p))
+				s.opts.Logger.Error("handler panicked", "method", r.Method, "path", redactPath(r.URL.Path), "panic", fmt.Sprint(p))
 				if sw.status == 0 {
 					api.WriteError(sw, r, fmt.Errorf("panic: %v", p))
 				}
@@ -84,9 +85,35 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			s.metrics.duration.WithLabelValues(r.Method, route).Observe(elapsed.Seconds())
 			// The query string is left out: tokens never belong there, but
 			// a careless client might put one in.
-			s.opts.Logger.Debug("request", "method", r.Method, "path", r.URL.Path, "route", route,
+			s.opts.Logger.Debug("request", "method", r.Method, "path", redactPath(r.URL.Path), "route", route,
 				"status", sw.status, "bytes", sw.bytes, "duration_ms", elapsed.Milliseconds())
 		}()
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// secretPrefixes start the secrets that travel in a URL path: survey
+// invite tokens (/answer/pvs_...). API tokens (pvd_) never should, but a
+// careless client might put one there.
+var secretPrefixes = []string{"pvs_", "pvd_"}
+
+// redactPath replaces every path segment holding a secret with
+// "{redacted}", so that logs never carry one: a survey invite token in a
+// log line next to a time would undo the survey's anonymity.
+func redactPath(path string) string {
+	for _, p := range secretPrefixes {
+		if !strings.Contains(path, p) {
+			continue
+		}
+		segs := strings.Split(path, "/")
+		for i, seg := range segs {
+			for _, p := range secretPrefixes {
+				if strings.HasPrefix(seg, p) {
+					segs[i] = "{redacted}"
+				}
+			}
+		}
+		return strings.Join(segs, "/")
+	}
+	return path
 }
