@@ -35,6 +35,7 @@ type Config struct {
 	Cost      Cost      `yaml:"cost"`
 	Delivery  Delivery  `yaml:"delivery"`
 	Surveys   Surveys   `yaml:"surveys"`
+	Usage     Usage     `yaml:"usage"`
 
 	// File is where the configuration was read from ("" for defaults only).
 	File string `yaml:"-"`
@@ -184,18 +185,24 @@ var EnvVars = []struct{ Name, Field string }{
 	{"PAVED_LOG_LEVEL", "log.level"},
 	{"PAVED_LOG_FORMAT", "log.format"},
 	{"PAVED_ADMISSION_NAMESPACE", "admission.namespace"},
+	{"PAVED_GITHUB_WEBHOOK_SECRET", "delivery.github.secret"},
+	{"PAVED_GITLAB_WEBHOOK_TOKEN", "delivery.gitlab.token"},
+	{"PAVED_CDEVENTS_TOKEN", "delivery.cdevents.token"},
 }
 
 func applyEnv(cfg *Config, lookup func(string) (string, bool)) {
 	targets := map[string]*string{
-		"PAVED_ADDR":                &cfg.Server.Addr,
-		"PAVED_DATA_DIR":            &cfg.DataDir,
-		"PAVED_DATABASE_URL":        &cfg.DatabaseURL,
-		"PAVED_TLS_CERT":            &cfg.Server.TLSCert,
-		"PAVED_TLS_KEY":             &cfg.Server.TLSKey,
-		"PAVED_LOG_LEVEL":           &cfg.Log.Level,
-		"PAVED_LOG_FORMAT":          &cfg.Log.Format,
-		"PAVED_ADMISSION_NAMESPACE": &cfg.Admission.Namespace,
+		"PAVED_ADDR":                  &cfg.Server.Addr,
+		"PAVED_DATA_DIR":              &cfg.DataDir,
+		"PAVED_DATABASE_URL":          &cfg.DatabaseURL,
+		"PAVED_TLS_CERT":              &cfg.Server.TLSCert,
+		"PAVED_TLS_KEY":               &cfg.Server.TLSKey,
+		"PAVED_LOG_LEVEL":             &cfg.Log.Level,
+		"PAVED_LOG_FORMAT":            &cfg.Log.Format,
+		"PAVED_ADMISSION_NAMESPACE":   &cfg.Admission.Namespace,
+		"PAVED_GITHUB_WEBHOOK_SECRET": &cfg.Delivery.GitHub.Secret,
+		"PAVED_GITLAB_WEBHOOK_TOKEN":  &cfg.Delivery.GitLab.Token,
+		"PAVED_CDEVENTS_TOKEN":        &cfg.Delivery.CDEvents.Token,
 	}
 	for _, ev := range EnvVars {
 		if v, ok := lookup(ev.Name); ok && strings.TrimSpace(v) != "" {

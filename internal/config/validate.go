@@ -73,6 +73,9 @@ func (c Config) Validate(root *yaml.Node) yamlfile.Errors {
 	v.policies(c)
 	v.admission(c)
 	v.cost(c)
+	v.surveys(c)
+	v.delivery(c)
+	v.usage(c)
 	sort.SliceStable(v.errs, func(i, j int) bool { return v.errs[i].Line < v.errs[j].Line })
 	return v.errs
 }

@@ -79,3 +79,24 @@ func Normalize(s string) string {
 	}
 	return out
 }
+
+// DottedRule is the human explanation of ValidDotted.
+const DottedRule = "lower-case letters, digits and . _ - /, starting with a letter or digit"
+
+// ValidDotted reports whether s is a dotted name: what usage events call
+// features and actions (ui.costs, idp.scaffolder, golden-path/create).
+func ValidDotted(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case i > 0 && (c == '.' || c == '_' || c == '-' || c == '/'):
+		default:
+			return false
+		}
+	}
+	return true
+}
