@@ -91,3 +91,47 @@ const (
 	LinkExplicit = "explicit" // the event named the deployment or its commit
 	LinkWindow   = "window"   // the service's last production deployment within the window
 )
+
+// Change kinds.
+const (
+	KindPullRequest  = "pull_request"  // a merged GitHub pull request
+	KindMergeRequest = "merge_request" // a merged GitLab merge request
+	KindChange       = "change"        // a CDEvents change.merged
+	KindCommit       = "commit"        // a commit pushed straight to the default branch
+)
+
+// Sources of delivery events.
+const (
+	SourceGitHub   = "github"
+	SourceGitLab   = "gitlab"
+	SourceCDEvents = "cdevents"
+	SourceAPI      = "api"
+	SourceCLI      = "cli"
+)
+
+// Unowned is a repository (or a service name the catalog does not know,
+// as "service:NAME") that delivery events arrived for without an owner.
+type Unowned struct {
+	Repository string    `json:"repository"`
+	Events     int64     `json:"events"`
+	FirstSeen  time.Time `json:"first_seen"`
+	LastSeen   time.Time `json:"last_seen"`
+}
+
+// Filter narrows the lists of deployments, changes and incidents. Empty
+// fields do not filter; From and To bound the deployment, merge or
+// opening time (From included, To excluded).
+type Filter struct {
+	Team        string
+	Service     string
+	Environment string
+	From, To    time.Time
+	// Limit caps the list, newest first (DefaultLimit when 0).
+	Limit int
+}
+
+// List limits.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 10000
+)

@@ -161,11 +161,12 @@ func bearer(r *http.Request) (string, bool) {
 }
 
 // limitBody caps bodies of everything but the JSON API, whose routes each
-// apply their own limit in guard, and the admission webhooks, which take
-// Kubernetes objects of up to a few MiB and limit themselves.
+// apply their own limit in guard, the admission webhooks, which take
+// Kubernetes objects of up to a few MiB, and the delivery webhooks, which
+// take GitHub's payloads of up to 25 MiB: those limit themselves.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/admission/") {
+		if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/admission/") || strings.HasPrefix(r.URL.Path, "/webhooks/") {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -67,9 +67,12 @@ CREATE TABLE delivery_changes (
     deployed_at     BIGINT NOT NULL DEFAULT 0,
     received_at     BIGINT NOT NULL
 );
-CREATE INDEX delivery_changes_repo ON delivery_changes (repository, deployment_id);
 CREATE INDEX delivery_changes_service ON delivery_changes (service, deployed_at);
 CREATE INDEX delivery_changes_team ON delivery_changes (team, deployed_at);
+-- Linking finds a repository's changes waiting for a deployment
+-- (deployed_at 0), linked to a later one, or linked to one deployment
+-- (deployed_at is the deployment's, so it narrows to that deployment).
+CREATE INDEX delivery_changes_repo ON delivery_changes (repository, deployed_at);
 
 -- Deployments to any environment; DORA reads the production ones.
 CREATE TABLE delivery_deployments (
@@ -96,14 +99,20 @@ CREATE TABLE delivery_deployments (
     -- and by what: a deployment id or an incident id
     recovered_at  BIGINT NOT NULL DEFAULT 0,
     recovered_by  TEXT NOT NULL DEFAULT '',
-    -- how many changes reached production with it
+    -- how many changes reached production with it, and their lead times
+    -- (deployed_at - first_commit_at, in milliseconds, ascending,
+    -- comma-separated): DORA reads lead times from the deployments, a
+    -- row each, rather than from millions of change rows
     changes       BIGINT NOT NULL DEFAULT 0,
+    lead_times    TEXT NOT NULL DEFAULT '',
     received_at   BIGINT NOT NULL
 );
 CREATE INDEX delivery_deployments_service ON delivery_deployments (service, deployed_at);
 CREATE INDEX delivery_deployments_team ON delivery_deployments (team, deployed_at);
 CREATE INDEX delivery_deployments_time ON delivery_deployments (deployed_at);
 CREATE INDEX delivery_deployments_external ON delivery_deployments (source, external_id);
+-- Linking finds the deployments of a landed commit.
+CREATE INDEX delivery_deployments_sha ON delivery_deployments (repository, sha);
 
 -- Incidents, linked to the deployment that caused them.
 CREATE TABLE delivery_incidents (
@@ -126,6 +135,8 @@ CREATE TABLE delivery_incidents (
 );
 CREATE INDEX delivery_incidents_service ON delivery_incidents (service, opened_at);
 CREATE INDEX delivery_incidents_external ON delivery_incidents (source, external_id);
+-- Failure marking reads the incidents linked to a deployment.
+CREATE INDEX delivery_incidents_deployment ON delivery_incidents (deployment_id);
 
 -- +goose Down
 DROP TABLE delivery_incidents;
