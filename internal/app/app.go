@@ -17,10 +17,14 @@ import (
 	"github.com/paved-dev/paved/internal/catalog"
 	"github.com/paved-dev/paved/internal/config"
 	"github.com/paved-dev/paved/internal/cost"
+	"github.com/paved-dev/paved/internal/delivery"
+	"github.com/paved-dev/paved/internal/delivery/dora"
 	"github.com/paved-dev/paved/internal/demo"
 	"github.com/paved-dev/paved/internal/policy"
 	"github.com/paved-dev/paved/internal/server"
 	"github.com/paved-dev/paved/internal/store"
+	"github.com/paved-dev/paved/internal/survey"
+	"github.com/paved-dev/paved/internal/usage"
 	"github.com/paved-dev/paved/internal/web"
 )
 
@@ -41,6 +45,11 @@ type App struct {
 	Policy  *policy.Service
 	// Cost is FinOps: billing imports and the reports on them.
 	Cost *cost.Service
+	// Delivery is deployments, changes and incidents from webhooks, the
+	// API and the CLI, linked as they arrive.
+	Delivery *delivery.Service
+	// Survey is the developer surveys: eNPS and the SPACE pulse.
+	Survey *survey.Service
 	// Admission is the validating and mutating webhooks; Recorder writes
 	// their decisions.
 	Admission *admission.Handler
@@ -48,6 +57,8 @@ type App struct {
 	Server    *server.Server
 	// Routes is every JSON API route the server mounts.
 	Routes []api.Route
+	// Usage is platform feature usage, paved's own page views included.
+	Usage *usage.Service
 }
 
 // OpenStore opens and migrates the database named by cfg.
@@ -113,17 +124,33 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	if a.Usage, err = usage.NewService(cfg, cat, db, opts.Logger); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Survey = survey.NewService(cfg, cat, db)
+	if err := a.Survey.Sync(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if opts.Demo {
 		if _, err := demo.Load(ctx, cat); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("loading the demo organisation: %w", err)
 		}
 	}
+	// The UI's Delivery page reads through the same service ingest
+	// writes through.
+	a.Delivery = delivery.NewService(cfg, cat, db)
 	ui, err := web.New(web.Options{
 		Catalog:    cat,
 		Auth:       a.Auth,
 		Policy:     a.Policy,
 		Cost:       a.Cost,
+		Survey:     a.Survey,
+		Usage:      a.Usage,
+		Delivery:   a.Delivery,
+		DORA:       dora.NewService(db, cat),
 		Demo:       opts.Demo,
 		SessionTTL: time.Duration(cfg.Server.SessionHours) * time.Hour,
 		Version:    opts.Version,
@@ -146,11 +173,18 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	for _, m := range a.Admission.Mounts() {
 		webhooks[m.Pattern] = m.Handler
 	}
+	for _, m := range a.Delivery.Mounts() {
+		webhooks[m.Pattern] = m.Handler
+	}
 	a.Routes = append(a.Routes, cat.Routes()...)
 	a.Routes = append(a.Routes, a.Auth.Routes()...)
 	a.Routes = append(a.Routes, a.Policy.Routes()...)
 	a.Routes = append(a.Routes, a.Cost.Routes()...)
 	a.Routes = append(a.Routes, a.Cost.BudgetRoutes()...)
+	a.Routes = append(a.Routes, dora.Routes(db, cat)...)
+	a.Routes = append(a.Routes, a.Delivery.Routes()...)
+	a.Routes = append(a.Routes, a.Survey.Routes()...)
+	a.Routes = append(a.Routes, a.Usage.Routes()...)
 	a.Server, err = server.New(server.Options{
 		DB:           db,
 		Auth:         a.Auth,
@@ -167,13 +201,15 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	}
 	a.Admission.Register(a.Server.Registry)
 	a.Server.Registry.MustRegister(a.Cost.Collector())
+	a.Server.Registry.MustRegister(a.Usage.Collectors()...)
 	a.Recorder.Start()
 	return a, nil
 }
 
 // LoadDemoHistory gives a fresh demo database the history of the demo
 // organisation (a month of CI checks, six months of cloud bills with
-// budgets and alerts) through the capabilities' own ingest paths. `paved
+// budgets and alerts, a year of deliveries and portal usage, two
+// quarters of surveys) through the capabilities' own ingest paths. `paved
 // serve --demo` calls it; tests that want the demo catalog without
 // history do not. A capability whose tables already have history keeps
 // it. The two load side by side: the checks spend their time in the
@@ -190,6 +226,13 @@ func (a *App) LoadDemoHistory(ctx context.Context) error {
 	} else {
 		costs <- nil
 	}
+	// A year of deliveries, the surveys and a year of portal usage load
+	// beside them, each only into empty tables.
+	dx, err := a.loadDemoDX(ctx, now)
+	if err != nil {
+		<-costs
+		return err
+	}
 	days, err := a.Policy.Store.Days(ctx, now.AddDate(-1, 0, 0), "", "")
 	if err == nil && len(days) == 0 {
 		err = demo.LoadGuardrails(ctx, a.Policy, a.Catalog, a.Config, now)
@@ -197,7 +240,53 @@ func (a *App) LoadDemoHistory(ctx context.Context) error {
 	if costErr := <-costs; err == nil {
 		err = costErr
 	}
+	for range cap(dx) {
+		if dxErr := <-dx; err == nil {
+			err = dxErr
+		}
+	}
 	return err
+}
+
+// loadDemoDX starts loading the demo's developer-experience history —
+// deliveries (through a delivery service of its own, whose webhooks it
+// signs with secrets that live only in this process), surveys and usage —
+// into whichever of their tables are empty. Each load reports on the
+// channel returned, which has room for all three.
+func (a *App) loadDemoDX(ctx context.Context, now time.Time) (chan error, error) {
+	deps, err := a.Delivery.Deployments(ctx, delivery.Filter{Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	surveys, err := a.Survey.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	invited := 0
+	for _, s := range surveys {
+		invited += s.Invited
+	}
+	used, err := a.Usage.Summary(ctx, usage.MaxWeeks)
+	if err != nil {
+		return nil, err
+	}
+	dx := make(chan error, 3)
+	run := func(empty bool, load func() error) {
+		if !empty {
+			dx <- nil
+			return
+		}
+		go func() { dx <- load() }()
+	}
+	run(len(deps) == 0, func() error {
+		cfg := demo.DeliveryConfig(a.Config)
+		svc := delivery.NewService(cfg, a.Catalog, a.DB)
+		defer svc.Close()
+		return demo.LoadDelivery(ctx, svc, cfg, a.Catalog, now)
+	})
+	run(invited == 0, func() error { return demo.LoadSurveys(ctx, a.Config, a.Catalog, a.DB, now) })
+	run(used.Platform.Events == 0, func() error { return demo.LoadUsage(ctx, a.Usage, a.Catalog, now) })
+	return dx, nil
 }
 
 // openGuardrails loads the policies.
@@ -220,5 +309,7 @@ func (a *App) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	a.Recorder.Close(ctx)
+	a.Delivery.Close()
+	a.Usage.Close(ctx)
 	return a.DB.Close()
 }

@@ -56,6 +56,7 @@ func engines(t *testing.T, demo bool, fn func(t *testing.T, e *env)) {
 	t.Run("postgres", func(t *testing.T) {
 		cfg := config.Default()
 		cfg.DatabaseURL = storetest.PostgresURL(t)
+		cfg.DataDir = t.TempDir() // the admission spool lives there
 		fn(t, start(t, cfg, demo))
 	})
 }

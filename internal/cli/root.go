@@ -18,6 +18,7 @@ import (
 	"github.com/paved-dev/paved/internal/catalog"
 	"github.com/paved-dev/paved/internal/config"
 	"github.com/paved-dev/paved/internal/store"
+	"github.com/paved-dev/paved/internal/usage"
 	"github.com/paved-dev/paved/internal/yamlfile"
 	"github.com/spf13/cobra"
 )
@@ -101,6 +102,7 @@ func (g *globals) withStore(cmd *cobra.Command, fn func(ctx context.Context, cfg
 		return err
 	}
 	defer db.Close()
+	defer usage.RecordCommand(ctx, db, cmd)
 	return fn(ctx, cfg, db)
 }
 
@@ -118,6 +120,7 @@ func (g *globals) withCatalog(cmd *cobra.Command, fn func(ctx context.Context, c
 		return err
 	}
 	defer db.Close()
+	defer usage.RecordCommand(ctx, db, cmd)
 	return fn(ctx, cat)
 }
 
@@ -187,9 +190,13 @@ Exit codes:      0 ok, 1 a check failed, 2 usage, input or environment error`,
 		newCheckCmd(g),
 		newPolicyCmd(g),
 		newCostCmd(g),
+		newDoraCmd(g),
+		newSurveyCmd(g),
+		newEventCmd(g),
 		newAuditCmd(g),
 		newAdmissionCmd(g),
 	)
+	usage.DeclareCommands(root)
 	return root
 }
 

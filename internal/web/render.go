@@ -33,6 +33,9 @@ var nav = []navItem{
 	{"Services", "/services"},
 	{"Guardrails", "/policies"},
 	{"Costs", "/costs"},
+	{"Delivery", "/delivery"},
+	{"Surveys", "/surveys"},
+	{"Usage", "/usage"},
 }
 
 // navLink is a nav entry as rendered for one request.
@@ -70,7 +73,7 @@ type pageSet struct {
 	byName map[string]*template.Template
 }
 
-var pageNames = []string{"overview", "teams", "team", "services", "service", "policies", "policy", "costs", "cost_review", "login", "error"}
+var pageNames = []string{"overview", "teams", "team", "services", "service", "policies", "policy", "costs", "cost_review", "delivery", "surveys", "survey", "answer", "usage", "login", "error"}
 
 func parsePages(assets *assetSet) (*pageSet, error) {
 	funcs := template.FuncMap{

@@ -90,7 +90,9 @@ func (u *ui) page(perm api.Permission, fn pageFunc) http.HandlerFunc {
 		}
 		if err := fn(w, r, v); err != nil {
 			u.fail(w, r, v, err)
+			return
 		}
+		u.recordUse(r, perm, v)
 	}
 }
 

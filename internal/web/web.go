@@ -12,7 +12,11 @@ import (
 	"github.com/paved-dev/paved/internal/auth"
 	"github.com/paved-dev/paved/internal/catalog"
 	"github.com/paved-dev/paved/internal/cost"
+	"github.com/paved-dev/paved/internal/delivery"
+	"github.com/paved-dev/paved/internal/delivery/dora"
 	"github.com/paved-dev/paved/internal/policy"
+	"github.com/paved-dev/paved/internal/survey"
+	"github.com/paved-dev/paved/internal/usage"
 )
 
 // Options configure the UI.
@@ -23,6 +27,13 @@ type Options struct {
 	Policy *policy.Service
 	// Cost serves the Costs page and the team cost panel.
 	Cost *cost.Service
+	// Survey serves the Surveys pages and the public answer page.
+	Survey *survey.Service
+	// Usage serves the Usage page and records page views as feature use.
+	Usage *usage.Service
+	// Delivery and DORA serve the Delivery page and the team DORA panel.
+	Delivery *delivery.Service
+	DORA     *dora.Service
 	// Demo makes pages readable without signing in (writes still need a
 	// session).
 	Demo       bool
@@ -43,6 +54,15 @@ type ui struct {
 	log    *slog.Logger
 	pages  *pageSet
 	assets *assetSet
+	// surveySvc serves the Surveys pages and the answer page.
+	surveySvc *survey.Service
+
+	// usageSvc records page views and serves the Usage page.
+	usageSvc *usage.Service
+
+	// delivery and dora serve the Delivery page and the team DORA panel.
+	delivery *delivery.Service
+	dora     *dora.Service
 }
 
 // New returns the UI handler, mounted by the server at "/".
@@ -65,6 +85,12 @@ func New(opts Options) (http.Handler, error) {
 		cat: opts.Catalog, auth: opts.Auth, pol: opts.Policy, cost: opts.Cost, demo: opts.Demo, ttl: opts.SessionTTL,
 		ver: opts.Version, log: opts.Logger, pages: pages, assets: assets,
 	}
+	if opts.Usage != nil {
+		u.usageSvc = opts.Usage
+		opts.Usage.Declare(usage.SourceUI, pageFeatures()...)
+	}
+	u.surveySvc = opts.Survey
+	u.delivery, u.dora = opts.Delivery, opts.DORA
 	return u.routes(), nil
 }
 
@@ -88,6 +114,18 @@ func (u *ui) routes() http.Handler {
 	mux.HandleFunc("GET /costs/review", u.page(api.Read, u.costReview))
 	mux.HandleFunc("GET /costs/review.md", u.page(api.Read, u.costReview))
 	mux.HandleFunc("GET /costs/review.html", u.page(api.Read, u.costReview))
+	mux.HandleFunc("GET /surveys", u.page(api.Read, u.surveysPage))
+	mux.HandleFunc("POST /surveys", u.page(api.Write, u.createSurvey))
+	mux.HandleFunc("GET /surveys/{id}", u.page(api.Read, u.surveyPage))
+	mux.HandleFunc("POST /surveys/{id}/invites", u.page(api.Write, u.inviteSurvey))
+	mux.HandleFunc("GET /surveys/{id}/export.csv", u.page(api.Read, u.exportSurvey))
+	// The answer page needs no sign-in: the token in its URL is the
+	// respondent's credential and, on POST, the form's CSRF defence.
+	mux.HandleFunc("GET /answer/thanks", u.page(api.Public, u.answerThanks))
+	mux.HandleFunc("GET /answer/{token}", u.page(api.Public, u.answerForm))
+	mux.HandleFunc("POST /answer/{token}", u.page(api.Public, u.answerSubmit))
+	mux.HandleFunc("GET /usage", u.page(api.Read, u.usageSummary))
+	mux.HandleFunc("GET /delivery", u.page(api.Read, u.deliveryPage))
 
 	// Everything else is a styled 404 rather than the mux's plain text.
 	mux.HandleFunc("/", u.page(api.Public, func(w http.ResponseWriter, r *http.Request, v *viewer) error {
