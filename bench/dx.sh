@@ -33,4 +33,4 @@ bench -bench 'BenchmarkDeliveryPages' -benchtime 20x -count "$RUNS" ./internal/w
 echo
 echo "== Survey results and feature usage"
 bench -bench 'BenchmarkTeamSummary|BenchmarkCompute' -count "$RUNS" ./internal/survey/
-bench -bench 'BenchmarkIngestBatch|BenchmarkSummaryYear' -count "$RUNS" ./internal/usage/
+bench -bench 'BenchmarkIngestBatch|BenchmarkSummaryYear' -benchtime 20x -count "$RUNS" ./internal/usage/

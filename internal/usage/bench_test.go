@@ -120,7 +120,7 @@ func BenchmarkIngestBatch(b *testing.B) {
 	engines(b, func(b *testing.B, open func(testing.TB) *store.DB) {
 		s := benchService(b, open(b), year100)
 		var batches [][]Event
-		err := year100.generate(testNow.AddDate(0, 0, -30), 30, func(evs []Event) error {
+		err := year100.generate(testNow.AddDate(0, 0, -180), 180, func(evs []Event) error {
 			for len(evs) >= MaxBatch {
 				batches = append(batches, append([]Event(nil), evs[:MaxBatch]...))
 				evs = evs[MaxBatch:]
