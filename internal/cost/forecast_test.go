@@ -2,6 +2,7 @@ package cost
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -110,5 +111,21 @@ func TestProjectSkipsUncoveredDays(t *testing.T) {
 	got = project("2026-11", "2026-11-10", covered, daily)
 	if !closeTo(got.WeekdayRate, 45) {
 		t.Errorf("rate %v: a covered day without spend must count as zero (want 45)", got.WeekdayRate)
+	}
+}
+
+func TestMonthsSpanned(t *testing.T) {
+	day := func(s string) time.Time { d, _ := time.Parse(dayLayout, s); return d }
+	for _, tc := range []struct {
+		from, to string
+		want     string
+	}{
+		{"2024-08-18", "2024-09-30", "2024-08,2024-09"},
+		{"2024-09-01", "2024-09-30", "2024-09"},
+		{"2024-12-20", "2025-01-31", "2024-12,2025-01"},
+	} {
+		if got := strings.Join(monthsSpanned(day(tc.from), day(tc.to)), ","); got != tc.want {
+			t.Errorf("monthsSpanned(%s, %s) = %s, want %s", tc.from, tc.to, got, tc.want)
+		}
 	}
 }
