@@ -133,6 +133,42 @@ func BenchmarkReadParquet(b *testing.B) {
 	})
 }
 
+// BenchmarkReadParquetSplit reads the same Parquet on every core, split
+// between row groups as the import does.
+func BenchmarkReadParquetSplit(b *testing.B) {
+	data := benchParquet(b)
+	defer func(m int64) { minChunkRows = m }(minChunkRows)
+	minChunkRows = 1
+	measure(b, data, func() int {
+		r, err := Open("bench.parquet", bytes.NewReader(data))
+		if err != nil {
+			b.Fatal(err)
+		}
+		parts, err := r.Split(runtime.GOMAXPROCS(0))
+		if err != nil || len(parts) < 2 {
+			b.Fatalf("not split: %d parts, %v", len(parts), err)
+		}
+		counts := make([]int, len(parts))
+		var wg sync.WaitGroup
+		for i, p := range parts {
+			wg.Go(func() {
+				for {
+					if _, err := p.Next(); err != nil {
+						return
+					}
+					counts[i]++
+				}
+			})
+		}
+		wg.Wait()
+		n := 0
+		for _, c := range counts {
+			n += c
+		}
+		return n
+	})
+}
+
 // benchParquet writes the generated rows as Parquet (the columns Row
 // reads, tags as a MAP, as AWS exports them).
 func benchParquet(b *testing.B) []byte {
@@ -176,7 +212,8 @@ func benchParquet(b *testing.B) []byte {
 			row.BillingPeriodStart, row.BillingPeriodEnd, row.Tags})
 	}
 	var buf bytes.Buffer
-	if err := parquet.Write(&buf, rows); err != nil {
+	// Row groups of 16,384 rows, as exporters cut files of this size.
+	if err := parquet.Write(&buf, rows, parquet.MaxRowsPerRowGroup(16384)); err != nil {
 		b.Fatal(err)
 	}
 	return buf.Bytes()

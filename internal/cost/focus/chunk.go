@@ -20,8 +20,10 @@ var minChunk int64 = 8 << 20 // a variable for the tests
 // readers over consecutive byte ranges, so that n cores can read them
 // together: every row is read by exactly one of them, and each reports
 // the lines, errors and normalisations the Reader itself would have.
-// It returns nil when the rows cannot be split (gzip or Parquet, a file
-// under 8 MiB a chunk, n < 2) or when r has been read from; read with r.
+// It returns nil when the rows cannot be split (gzip, a CSV under 8 MiB a
+// chunk, a Parquet file with fewer than two row groups or under 64k rows
+// a chunk, n < 2) or when r has been read from; read with r. Parquet is
+// split between row groups.
 //
 // Each boundary is put just after a line break. A line break inside a
 // quoted field would put one inside a record; the reader before it then
@@ -30,7 +32,13 @@ var minChunk int64 = 8 << 20 // a variable for the tests
 // line breaks before each boundary once (to number lines), a few tens of
 // milliseconds per gigabyte.
 func (r *Reader) Split(n int) ([]*Reader, error) {
-	if r.file == nil || r.last != 0 || r.err != nil || n < 2 {
+	if r.last != 0 || r.err != nil || n < 2 {
+		return nil, nil
+	}
+	if pq, ok := r.src.(*parquetSource); ok {
+		return r.splitParquet(pq, n), nil
+	}
+	if r.file == nil {
 		return nil, nil
 	}
 	size := r.file.Size()
@@ -157,4 +165,41 @@ func SumStats(parts []Stats) Stats {
 		}
 	}
 	return st
+}
+
+// minChunkRows is the fewest Parquet rows worth a core of their own.
+var minChunkRows int64 = 64 << 10 // a variable for the tests
+
+// splitParquet gives each of at most n readers a run of consecutive row
+// groups holding about the same number of rows.
+func (r *Reader) splitParquet(pq *parquetSource, n int) []*Reader {
+	if pq.cur != nil || len(pq.groups) < 2 {
+		return nil
+	}
+	var total int64
+	for _, g := range pq.groups {
+		total += g.NumRows()
+	}
+	n = int(min(int64(n), int64(len(pq.groups)), total/max(minChunkRows, 1)))
+	if n < 2 {
+		return nil
+	}
+	var parts []*Reader
+	first, row, rows := 0, int64(0), int64(0) // rows: rows in groups[:i+1]
+	for i, g := range pq.groups {
+		rows += g.NumRows()
+		// Chunk k (1-based) ends once it reaches k/n of the rows; the last
+		// takes what is left.
+		k := int64(len(parts) + 1)
+		if i == len(pq.groups)-1 || (k < int64(n) && rows >= total*k/int64(n)) {
+			c := r.chunk(nil)
+			c.src = pq.sub(pq.groups[first:i+1], int(row), &c.tags)
+			parts = append(parts, c)
+			first, row = i+1, rows
+		}
+	}
+	if len(parts) < 2 {
+		return nil
+	}
+	return parts
 }

@@ -190,3 +190,31 @@ func FuzzSplitChunks(f *testing.F) {
 		}
 	})
 }
+
+// TestSplitParquetReadsWhatOneReaderReads splits the sample, written as
+// Parquet in row groups of 137 rows, between row groups.
+func TestSplitParquetReadsWhatOneReaderReads(t *testing.T) {
+	defer func(m int64) { minChunkRows = m }(minChunkRows)
+	minChunkRows = 1
+	data, _ := sampleAsParquet(t)
+	want := readSequential(t, data)
+	if len(want.rows) != 1000 {
+		t.Fatalf("sequential read gave %d rows", len(want.rows))
+	}
+	for _, n := range []int{2, 3, 5, 8, 50} {
+		got, split, misaligned := readSplit(t, data, n)
+		if !split || misaligned {
+			t.Fatalf("n=%d: split %v, misaligned %v", n, split, misaligned)
+		}
+		if !reflect.DeepEqual(got.rows, want.rows) {
+			t.Fatalf("n=%d: rows differ", n)
+		}
+		if !reflect.DeepEqual(got.stats, want.stats) {
+			t.Fatalf("n=%d: stats differ\n got %+v\nwant %+v", n, got.stats, want.stats)
+		}
+	}
+	minChunkRows = 600 // fewer rows than two chunks need
+	if _, split, _ := readSplit(t, data, 2); split {
+		t.Fatal("a file under minChunkRows a chunk was split")
+	}
+}

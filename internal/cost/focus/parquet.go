@@ -48,8 +48,12 @@ type pqColumn struct {
 // values formatted only when asked for through Row.Column, MAP columns
 // (AWS writes Tags as map<string,string>) as a JSON object.
 type parquetSource struct {
-	name   string
-	pr     *parquet.Reader
+	name string
+	// groups are the row groups still to read, cur the rows of the one
+	// being read; a source from Reader.Split reads some of the file's.
+	groups []parquet.RowGroup
+	cur    parquet.Rows
+	fields []parquet.Field
 	rows   []parquet.Row
 	n, i   int
 	rowNum int
@@ -126,10 +130,24 @@ func (r *Reader) openParquet(f File, size int64) (err error) {
 	s.rec.kinds = make([]cellKind, len(fields))
 	s.rec.nums = make([]float64, len(fields))
 	s.rec.times = make([]time.Time, len(fields))
-	s.pr = parquet.NewReader(pf)
+	s.groups = pf.RowGroups()
+	s.fields = fields
 	s.rows = make([]parquet.Row, parquetBatch)
 	r.src = s
 	return nil
+}
+
+// sub returns a source reading groups, whose first row is row number
+// rowsBefore+1 of the file, with its own caches (tags in tags).
+func (s *parquetSource) sub(groups []parquet.RowGroup, rowsBefore int, tags *tagCache) *parquetSource {
+	c := &parquetSource{name: s.name, groups: groups, fields: s.fields, cols: s.cols, leafTo: s.leafTo, rowNum: rowsBefore, tags: tags}
+	c.in = make([]interner, len(s.cols))
+	c.rec.fields = make([]string, len(s.cols))
+	c.rec.kinds = make([]cellKind, len(s.cols))
+	c.rec.nums = make([]float64, len(s.cols))
+	c.rec.times = make([]time.Time, len(s.cols))
+	c.rows = make([]parquet.Row, parquetBatch)
+	return c
 }
 
 // pqColumnOf classifies a top-level field.
@@ -192,7 +210,37 @@ func leafKind(t parquet.Type) pqKind {
 	return pqSkip
 }
 
-func (s *parquetSource) close() error { return s.pr.Close() }
+func (s *parquetSource) close() error {
+	if s.cur == nil {
+		return nil
+	}
+	err := s.cur.Close()
+	s.cur = nil
+	return err
+}
+
+// readRows fills s.rows from the current row group, moving on to the
+// next when one ends; io.EOF after the last.
+func (s *parquetSource) readRows() (int, error) {
+	for {
+		if s.cur == nil {
+			if len(s.groups) == 0 {
+				return 0, io.EOF
+			}
+			s.cur = s.groups[0].Rows()
+			s.groups = s.groups[1:]
+		}
+		n, err := s.cur.ReadRows(s.rows)
+		if errors.Is(err, io.EOF) {
+			s.close()
+			err = nil
+			if n == 0 {
+				continue
+			}
+		}
+		return n, err
+	}
+}
 
 func (s *parquetSource) next() (rec *record, err error) {
 	defer func() {
@@ -204,7 +252,7 @@ func (s *parquetSource) next() (rec *record, err error) {
 		if s.eof {
 			return nil, io.EOF
 		}
-		s.n, err = s.pr.ReadRows(s.rows)
+		s.n, err = s.readRows()
 		s.i = 0
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
@@ -252,7 +300,7 @@ func (s *parquetSource) next() (rec *record, err error) {
 }
 
 func (s *parquetSource) fieldName(fi int) string {
-	return s.pr.Schema().Fields()[fi].Name()
+	return s.fields[fi].Name()
 }
 
 var pow10 = func() (p [23]float64) {
