@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paved-dev/paved/internal/api"
 	"github.com/paved-dev/paved/internal/catalog"
@@ -219,5 +220,36 @@ func TestKnownNames(t *testing.T) {
 		if got := known(tt.names, "teams", "paved team list"); got != tt.want {
 			t.Errorf("known(%d names) = %q, want %q", len(tt.names), got, tt.want)
 		}
+	}
+}
+
+// TestBreakdownCache: the organisation's breakdown of a window is served
+// from memory for breakdownTTL, then computed afresh.
+func TestBreakdownCache(t *testing.T) {
+	db := storetest.SQLite(t)
+	svc := NewService(db, testCatalog(t, db))
+	now := time.Date(2025, 4, 1, 12, 0, 0, 0, time.UTC)
+	svc.now = func() time.Time { return now }
+	w := window(t, 3, 31)
+	ctx := context.Background()
+	deployments := func() int {
+		t.Helper()
+		b, err := svc.Breakdown(ctx, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.Organisation.Metrics.DeploymentFrequency.SampleSize
+	}
+	if n := deployments(); n != 0 {
+		t.Fatalf("empty store: %d deployments", n)
+	}
+	deps, changes, incidents := history()
+	insertEvents(t, db, deps, changes, incidents)
+	if n := deployments(); n != 0 {
+		t.Fatalf("within the TTL the cached breakdown is served, got %d deployments", n)
+	}
+	now = now.Add(breakdownTTL)
+	if n := deployments(); n == 0 {
+		t.Fatal("after the TTL the breakdown is computed afresh")
 	}
 }

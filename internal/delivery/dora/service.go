@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/paved-dev/paved/internal/api"
@@ -119,11 +120,35 @@ type Service struct {
 	db  *store.DB
 	cat *catalog.Catalog
 	now func() time.Time
+
+	// breakdowns are recent organisation-wide breakdowns by window and
+	// catalog version: a large organisation's takes a second or so, and
+	// the Delivery page asks for the same window again and again.
+	mu         sync.Mutex
+	breakdowns map[breakdownKey]cachedBreakdown
 }
+
+type breakdownKey struct {
+	w       Window
+	catalog int64
+}
+
+type cachedBreakdown struct {
+	at time.Time
+	b  Breakdown
+}
+
+// breakdownTTL is how long a breakdown is served from memory: DORA's
+// metrics move by the day, not by the second.
+const breakdownTTL = 30 * time.Second
+
+// maxBreakdowns bounds the breakdowns kept (windows differ per page view
+// only when someone picks dates).
+const maxBreakdowns = 16
 
 // NewService returns the DORA service on db and cat.
 func NewService(db *store.DB, cat *catalog.Catalog) *Service {
-	return &Service{db: db, cat: cat, now: time.Now}
+	return &Service{db: db, cat: cat, now: time.Now, breakdowns: map[breakdownKey]cachedBreakdown{}}
 }
 
 // Report checks q's names against the catalog and computes its report.
@@ -147,14 +172,36 @@ func (s *Service) Report(ctx context.Context, q Query) (Report, error) {
 }
 
 // Breakdown reports on the organisation and on every team and service in
-// the catalog or in the deliveries of w.
+// the catalog or in the deliveries of w. The same window is computed at
+// most once per breakdownTTL (and catalog change); the result is shared,
+// so callers must not modify it.
 func (s *Service) Breakdown(ctx context.Context, w Window) (Breakdown, error) {
+	key := breakdownKey{w: w, catalog: s.cat.Index().Version()}
+	now := s.now()
+	s.mu.Lock()
+	c, ok := s.breakdowns[key]
+	s.mu.Unlock()
+	if ok && now.Sub(c.at) < breakdownTTL {
+		return c.b, nil
+	}
 	snap := s.cat.Current()
 	services := make(map[string]string, len(snap.Services))
 	for _, sv := range snap.Services {
 		services[sv.Name] = sv.Team
 	}
-	return ComputeBreakdown(ctx, s.db, w, teamNames(snap), services)
+	b, err := ComputeBreakdown(ctx, s.db, w, teamNames(snap), services)
+	if err != nil {
+		return b, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, v := range s.breakdowns {
+		if now.Sub(v.at) >= breakdownTTL || len(s.breakdowns) >= maxBreakdowns {
+			delete(s.breakdowns, k)
+		}
+	}
+	s.breakdowns[key] = cachedBreakdown{at: now, b: b}
+	return b, nil
 }
 
 // Window parses a window as the CLI and the API take it (see ParseWindow).
