@@ -61,6 +61,10 @@ func (s *Service) Close() {
 	s.stmts.close()
 }
 
+// IncidentWindow is how long before an incident opened a deployment of its
+// service may be to be linked to it (delivery.incident_window).
+func (s *Service) IncidentWindow() time.Duration { return time.Duration(s.window) * time.Millisecond }
+
 func (s *Service) nowMS() int64 { return s.now().UTC().UnixMilli() }
 
 func lower(list []string) []string {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paved-dev/paved/internal/delivery"
 	"github.com/paved-dev/paved/internal/store"
@@ -252,5 +253,15 @@ func (h *harness) getJSON(path string, v any) {
 	}
 	if err := json.Unmarshal(out, v); err != nil {
 		h.t.Fatalf("GET %s: %v\n%s", path, err, out)
+	}
+}
+
+// TestIncidentWindowSetting: the UI shows the configured window.
+func TestIncidentWindowSetting(t *testing.T) {
+	cfg := testConfig()
+	cfg.Delivery.IncidentWindow = "36h"
+	h := newHarness(t, storetest.SQLite(t), cfg)
+	if got := h.svc.IncidentWindow(); got != 36*time.Hour {
+		t.Errorf("IncidentWindow = %v, want 36h", got)
 	}
 }

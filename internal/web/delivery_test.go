@@ -321,7 +321,7 @@ func TestDeliveryPage(t *testing.T) {
 			}
 		}
 		wantIncident("Checkout errors", `href="https://status.example.com/INC-1"`, "<code>b2b2b2b</code>", "link-explicit", "named by the incident", at(3, 11))
-		wantIncident("Gateway timeouts", "<code>e5e5e5e</code>", "link-window", "within the incident window before it opened")
+		wantIncident("Gateway timeouts", "<code>e5e5e5e</code>", "link-window", "within the incident window (24 hours) before it opened")
 		wantIncident("Slow checkout page", "not linked", "not counted in the change failure rate", `<span class="badge incident-open">open</span>`)
 	})
 

@@ -61,6 +61,8 @@ type deliveryPage struct {
 	ServicesWithData, ServicesQuiet int
 	Deployments                     []deploymentRow
 	Incidents                       []incidentRow
+	// IncidentWindow is delivery.incident_window, as people read it.
+	IncidentWindow string
 	// Unowned are the repositories deliveries arrived for without an
 	// owner; shown on the organisation's and the unowned team's view.
 	Unowned      []delivery.Unowned
@@ -391,6 +393,7 @@ func (u *ui) deliveryLists(ctx context.Context, data *deliveryPage, team, servic
 		}
 		data.Deployments = append(data.Deployments, row)
 	}
+	data.IncidentWindow = hoursText(ptrTo(u.delivery.IncidentWindow().Hours()))
 	for _, in := range incs {
 		row := incidentRow{Incident: in, Anchor: "inc-" + in.ID, Opened: stamp(in.OpenedAt), ServiceHref: serviceHref(in.Service)}
 		if !in.ResolvedAt.IsZero() {
@@ -400,7 +403,7 @@ func (u *ui) deliveryLists(ctx context.Context, data *deliveryPage, team, servic
 		case delivery.LinkExplicit:
 			row.LinkText = "named by the incident"
 		case delivery.LinkWindow:
-			row.LinkText = "the service's last production deployment within the incident window before it opened"
+			row.LinkText = "the service's last production deployment within the incident window (" + data.IncidentWindow + ") before it opened"
 		}
 		if in.DeploymentID != "" {
 			row.DeploymentText = in.DeploymentID
@@ -487,3 +490,5 @@ func shortSHA(sha string) string { return sha[:min(len(sha), 7)] }
 
 // stamp prints a time in UTC to the minute.
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
+
+func ptrTo[T any](v T) *T { return &v }
