@@ -5,16 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 	"github.com/paved-dev/paved/internal/app"
 	"github.com/paved-dev/paved/internal/auth"
 	"github.com/paved-dev/paved/internal/demo"
-	"github.com/paved-dev/paved/internal/testenv"
 )
 
 // screenshotDir is docs/screenshots, seen from this package's directory
@@ -26,7 +22,6 @@ const screenshotDir = "../../docs/screenshots"
 // team page. It also fails on anything the browser console reports, such
 // as a Content-Security-Policy violation that would leave charts unstyled.
 func TestBrowserSignInAndTeamPage(t *testing.T) {
-	chromium := testenv.Chromium(t)
 	// Guardrails mid-rollout, with a month of checks, for the Guardrails
 	// page and the team page's compliance panel.
 	a, srv := openAppPrepared(t, false, func(a *app.App) { stageRollout(t, a) })
@@ -41,39 +36,7 @@ func TestBrowserSignInAndTeamPage(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	actx, cancel := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	// Bounds the whole browser session, so a hung browser fails the test
-	// instead of the test binary's global timeout.
-	bctx, cancel = context.WithTimeout(bctx, 60*time.Second)
-	defer cancel()
-
-	var mu sync.Mutex
-	var console []string
-	if err := chromedp.Listen(bctx, func(ev any) {
-		if e, ok := ev.(*log.EventEntryAdded); ok && e.Entry != nil && e.Entry.Level == log.EntryLevelError {
-			mu.Lock()
-			console = append(console, string(e.Entry.Source)+": "+e.Entry.Text)
-			mu.Unlock()
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
+	bctx, checkConsole := chromiumSession(t)
 
 	must := func(err error) {
 		t.Helper()
@@ -200,11 +163,7 @@ func TestBrowserSignInAndTeamPage(t *testing.T) {
 		}
 	}
 
-	mu.Lock()
-	for _, line := range console {
-		t.Errorf("browser console: %s", line)
-	}
-	mu.Unlock()
+	checkConsole()
 
 	if os.Getenv("PAVED_UPDATE_SCREENSHOTS") == "1" {
 		must(os.MkdirAll(screenshotDir, 0o755))

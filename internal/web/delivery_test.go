@@ -13,11 +13,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 	"github.com/paved-dev/paved/internal/app"
 	"github.com/paved-dev/paved/internal/auth"
@@ -405,7 +403,6 @@ var stylesheet = regexp.MustCompile(`<link rel="stylesheet" href="/static/delive
 // clean (a CSP violation would show there) and a phone screen must not
 // scroll sideways.
 func TestBrowserDeliveryPage(t *testing.T) {
-	chromium := testenv.Chromium(t)
 	a, srv := openApp(t, false)
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, a.Catalog); err != nil {
@@ -416,27 +413,7 @@ func TestBrowserDeliveryPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	actx, cancel := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	bctx, cancel = context.WithTimeout(bctx, 60*time.Second)
-	defer cancel()
-	var mu sync.Mutex
-	var console []string
-	if err := chromedp.Listen(bctx, func(ev any) {
-		if e, ok := ev.(*log.EventEntryAdded); ok && e.Entry != nil && e.Entry.Level == log.EntryLevelError {
-			mu.Lock()
-			console = append(console, string(e.Entry.Source)+": "+e.Entry.Text)
-			mu.Unlock()
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
+	bctx, checkConsole := chromiumSession(t)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -494,11 +471,7 @@ func TestBrowserDeliveryPage(t *testing.T) {
 			t.Errorf("%s is wider than a 390px phone screen", path)
 		}
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	for _, line := range console {
-		t.Errorf("browser console: %s", line)
-	}
+	checkConsole()
 }
 
 // BenchmarkDeliveryPages serves the Delivery page and the team page over
