@@ -125,7 +125,7 @@ func (s *Service) recordDeployment(ctx context.Context, in DeploymentInput, fall
 			id = hashID("dep_", source, op.externalID)
 		}
 	}
-	d, err := s.deployment(ctx, id)
+	d, err := s.Deployment(ctx, id)
 	return DeploymentReceipt{Deployment: d, Duplicate: out.duplicate}, err
 }
 
@@ -154,7 +154,7 @@ func (s *Service) recordIncident(ctx context.Context, in IncidentInput, fallback
 			id = hashID("inc_", source, op.externalID)
 		}
 	}
-	inc, err := s.incident(ctx, id)
+	inc, err := s.Incident(ctx, id)
 	return IncidentReceipt{Incident: inc, Duplicate: out.duplicate}, err
 }
 

@@ -118,8 +118,9 @@ func (s *Service) Unowned(ctx context.Context) ([]Unowned, error) {
 	return out, rows.Err()
 }
 
-// deployment reads one deployment by paved id.
-func (s *Service) deployment(ctx context.Context, id string) (Deployment, error) {
+// Deployment reads one deployment by paved id; an *api.Error (404) when
+// there is none.
+func (s *Service) Deployment(ctx context.Context, id string) (Deployment, error) {
 	d, err := scanDeployment(s.db.R.QueryRowContext(ctx, `SELECT `+deploymentCols+` FROM delivery_deployments WHERE id = $1`, id))
 	if err == sql.ErrNoRows {
 		return d, api.NotFound("deployment %q does not exist", id)
@@ -127,8 +128,9 @@ func (s *Service) deployment(ctx context.Context, id string) (Deployment, error)
 	return d, err
 }
 
-// incident reads one incident by paved id.
-func (s *Service) incident(ctx context.Context, id string) (Incident, error) {
+// Incident reads one incident by paved id; an *api.Error (404) when there
+// is none.
+func (s *Service) Incident(ctx context.Context, id string) (Incident, error) {
 	in, err := scanIncident(s.db.R.QueryRowContext(ctx, `SELECT `+incidentCols+` FROM delivery_incidents WHERE id = $1`, id))
 	if err == sql.ErrNoRows {
 		return in, api.NotFound("incident %q does not exist", id)

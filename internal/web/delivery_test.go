@@ -630,3 +630,33 @@ func FuzzDeliveryQuery(f *testing.F) {
 		}
 	})
 }
+
+// TestDeliveryNamesWhatIsNotListed: a deployment rolled back after the
+// window still says what recovered it, without a link to a row the page
+// does not have.
+func TestDeliveryNamesWhatIsNotListed(t *testing.T) {
+	a, srv := openApp(t, false)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, a.Catalog); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -10)
+	bad, err := a.Delivery.RecordDeployment(ctx, delivery.DeploymentInput{Service: "checkout", Environment: "prod", SHA: sha("ba"), DeployedAt: day.Add(10 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := a.Delivery.RecordDeployment(ctx, delivery.DeploymentInput{Service: "checkout", Environment: "prod", SHA: sha("b0"), Rollback: true, DeployedAt: day.AddDate(0, 0, 2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, srv)
+	b.signIn(a, auth.RoleViewer)
+	r := b.get("/delivery?service=checkout&from=" + day.Format(time.DateOnly) + "&to=" + day.AddDate(0, 0, 1).Format(time.DateOnly))
+	wantStatus(t, r, 200)
+	if !strings.Contains(r.Body, "rollback "+back.SHA[:7]) {
+		t.Errorf("the page does not name the rollback of %s that recovered it", bad.ID)
+	}
+	if strings.Contains(r.Body, "#dep-"+back.ID) || strings.Contains(r.Body, ">"+back.ID+"<") {
+		t.Errorf("the page links to, or shows the raw id of, a deployment it does not list")
+	}
+}

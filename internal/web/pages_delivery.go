@@ -385,11 +385,54 @@ func (u *ui) deliveryLists(ctx context.Context, data *deliveryPage, team, servic
 	for _, in := range incs {
 		incByID[in.ID] = in
 	}
+	// What recovered a listed deployment, or caused a listed incident, may
+	// be older than the lists: read those few by id, to name them.
+	offDeps, offIncs := map[string]delivery.Deployment{}, map[string]delivery.Incident{}
+	lookUp := func(id string) error {
+		if _, ok := depByID[id]; ok || id == "" {
+			return nil
+		}
+		if _, ok := incByID[id]; ok {
+			return nil
+		}
+		d, err := u.delivery.Deployment(ctx, id)
+		if err == nil {
+			offDeps[id] = d
+			return nil
+		}
+		if !api.IsNotFound(err) {
+			return err
+		}
+		in, err := u.delivery.Incident(ctx, id)
+		if err == nil {
+			offIncs[id] = in
+		} else if !api.IsNotFound(err) {
+			return err
+		}
+		return nil
+	}
+	for _, d := range deps {
+		if d.Failure != "" {
+			if err := lookUp(d.RecoveredBy); err != nil {
+				return fmt.Errorf("reading what recovered %s: %w", d.ID, err)
+			}
+		}
+	}
+	for _, in := range incs {
+		if err := lookUp(in.DeploymentID); err != nil {
+			return fmt.Errorf("reading the deployment of incident %s: %w", in.ID, err)
+		}
+	}
 	for _, d := range deps {
 		row := deploymentRow{Deployment: d, Anchor: "dep-" + d.ID, When: stamp(d.DeployedAt), ShortSHA: shortSHA(d.SHA),
 			ServiceHref: serviceHref(d.Service), FailureText: failureTexts[d.Failure]}
 		if d.Failure != "" && !d.RecoveredAt.IsZero() {
 			row.Recovery = recoveredBy(d.RecoveredAt, d.RecoveredBy, depByID, incByID)
+			if row.Recovery.Href == "" {
+				// Not on the page: name it without a link.
+				row.Recovery = recoveredBy(d.RecoveredAt, d.RecoveredBy, offDeps, offIncs)
+				row.Recovery.Href = ""
+			}
 		}
 		data.Deployments = append(data.Deployments, row)
 	}
@@ -412,6 +455,8 @@ func (u *ui) deliveryLists(ctx context.Context, data *deliveryPage, team, servic
 				if d.SHA != "" {
 					row.DeploymentText = shortSHA(d.SHA)
 				}
+			} else if d, ok := offDeps[in.DeploymentID]; ok && d.SHA != "" {
+				row.DeploymentText = shortSHA(d.SHA)
 			}
 		}
 		data.Incidents = append(data.Incidents, row)
