@@ -142,6 +142,7 @@ func (g *globals) check(cmd *cobra.Command, args []string, f checkFlags) error {
 			return err
 		}
 		fmt.Fprintf(g.stderr, "recorded %d results at %s\n", len(rep.Results), f.reportTo)
+		postUsage(ctx, f.reportTo, f.token, cmd, f.team)
 	}
 	if rep.Failed(f.failOnWarn) {
 		what := fmt.Sprintf("%d denied", rep.Summary.Deny)

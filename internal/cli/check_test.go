@@ -127,6 +127,10 @@ func TestCheckWithServer(t *testing.T) {
 	if !strings.Contains(errOut, "recorded") {
 		t.Fatalf("stderr: %s", errOut)
 	}
+	var uses int
+	if err := a.DB.R.QueryRow(`SELECT COUNT(*) FROM usage_events WHERE feature = 'cli.check'`).Scan(&uses); err != nil || uses != 1 {
+		t.Errorf("%d uses of cli.check recorded at the server (%v), want 1", uses, err)
+	}
 
 	// The fix closes the findings: check the corrected manifest under the
 	// same resource name and report again.

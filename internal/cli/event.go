@@ -140,6 +140,9 @@ commit becomes a change whose lead time ends at this deployment.`,
 				var receipt delivery.DeploymentReceipt
 				err = t.post(cmd.Context(), "/api/v1/deployments", in.Key, in, &receipt)
 				d = receipt.Deployment
+				if err == nil {
+					postUsage(cmd.Context(), t.server, t.token, cmd, d.Team)
+				}
 			} else {
 				err = g.withDelivery(cmd, func(ctx context.Context, svc *delivery.Service) error {
 					d, err = svc.RecordDeployment(ctx, in)
@@ -224,6 +227,9 @@ that deployment then counts as failed. Report it again with the same --id and
 				var receipt delivery.IncidentReceipt
 				err = t.post(cmd.Context(), "/api/v1/incidents", in.Key, in, &receipt)
 				inc = receipt.Incident
+				if err == nil {
+					postUsage(cmd.Context(), t.server, t.token, cmd, inc.Team)
+				}
 			} else {
 				err = g.withDelivery(cmd, func(ctx context.Context, svc *delivery.Service) error {
 					inc, err = svc.RecordIncident(ctx, in)

@@ -124,6 +124,11 @@ func TestEventToServer(t *testing.T) {
 	if err != nil || len(deps) != 1 {
 		t.Fatalf("deployments = %+v, %v", deps, err)
 	}
+	// The command's use is recorded at the server, as the team's.
+	var uses int
+	if err := a.DB.R.QueryRow(`SELECT COUNT(*) FROM usage_events WHERE feature = 'cli.event.deploy' AND team = $1`, svc.Team).Scan(&uses); err != nil || uses != 2 {
+		t.Errorf("%d uses of cli.event.deploy recorded for %s (%v), want 2", uses, svc.Team, err)
+	}
 	if code, _, errOut := run(t, "event", "incident", "--server", srv.URL, "--service", svc.Name, "--title", "x"); code != ExitUsage || !strings.Contains(errOut, "PAVED_TOKEN") {
 		t.Fatalf("no token: exit %d: %s", code, errOut)
 	}

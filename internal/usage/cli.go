@@ -81,7 +81,7 @@ func commandFeature(cmd *cobra.Command) (string, bool) {
 // records the event or gives up, and a failure is only logged at debug
 // level.
 func RecordCommand(ctx context.Context, db *store.DB, cmd *cobra.Command) {
-	feature, ok := commandFeature(cmd)
+	ev, ok := CommandEvent(cmd, "")
 	if !ok || db == nil {
 		return
 	}
@@ -89,10 +89,21 @@ func RecordCommand(ctx context.Context, db *store.DB, cmd *cobra.Command) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commandTimeout)
 	defer cancel()
 	s := &Service{store: &usageStore{db: db}, actors: &actorHasher{db: db}, log: slog.Default(), now: time.Now}
-	ev := Event{Feature: feature, Action: "run", Actor: osUser(), Time: time.Now()}
 	if _, err := s.Ingest(ctx, []Event{ev}); err != nil {
-		slog.Debug("usage: recording the command failed", "command", feature, "err", err)
+		slog.Debug("usage: recording the command failed", "command", ev.Feature, "err", err)
 	}
+}
+
+// CommandEvent is the usage event of cmd run now by the operating-system
+// user, for team when known: what RecordCommand stores, and what commands
+// that talk to a server (paved check --report-to, paved event --server)
+// post to its usage API. ok is false for a command that is no feature.
+func CommandEvent(cmd *cobra.Command, team string) (ev Event, ok bool) {
+	feature, ok := commandFeature(cmd)
+	if !ok {
+		return Event{}, false
+	}
+	return Event{Feature: feature, Action: "run", Team: team, Actor: osUser(), Time: time.Now()}, true
 }
 
 // osUser is who runs the command, "" when unknown.
