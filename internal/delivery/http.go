@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -120,50 +121,41 @@ func readBody(r *http.Request, v any) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
+// listHandler serves a list read with the filter of the request's
+// query, wrapped in its response body.
+func listHandler[T any](read func(context.Context, Filter) ([]T, error), body func([]T) any, adjust func(*Filter, *http.Request)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		f, err := filterParams(r)
+		if err != nil {
+			api.WriteError(w, r, err)
+			return
+		}
+		if adjust != nil {
+			adjust(&f, r)
+		}
+		list, err := read(r.Context(), f)
+		if err != nil {
+			api.WriteError(w, r, err)
+			return
+		}
+		api.WriteJSON(w, http.StatusOK, body(list))
+	}
+}
+
 func (s *Service) listDeployments(w http.ResponseWriter, r *http.Request) {
-	f, err := filterParams(r)
-	if err != nil {
-		api.WriteError(w, r, err)
-		return
-	}
-	f.Environment = strings.TrimSpace(r.URL.Query().Get("environment"))
-	if f.Environment != "" {
-		f.Environment = s.own.environment(f.Environment)
-	}
-	list, err := s.Deployments(r.Context(), f)
-	if err != nil {
-		api.WriteError(w, r, err)
-		return
-	}
-	api.WriteJSON(w, http.StatusOK, DeploymentList{Deployments: list})
+	listHandler(s.Deployments, func(l []Deployment) any { return DeploymentList{Deployments: l} }, func(f *Filter, r *http.Request) {
+		if env := strings.TrimSpace(r.URL.Query().Get("environment")); env != "" {
+			f.Environment = s.own.environment(env)
+		}
+	})(w, r)
 }
 
 func (s *Service) listChanges(w http.ResponseWriter, r *http.Request) {
-	f, err := filterParams(r)
-	if err != nil {
-		api.WriteError(w, r, err)
-		return
-	}
-	list, err := s.Changes(r.Context(), f)
-	if err != nil {
-		api.WriteError(w, r, err)
-		return
-	}
-	api.WriteJSON(w, http.StatusOK, ChangeList{Changes: list})
+	listHandler(s.Changes, func(l []Change) any { return ChangeList{Changes: l} }, nil)(w, r)
 }
 
 func (s *Service) listIncidents(w http.ResponseWriter, r *http.Request) {
-	f, err := filterParams(r)
-	if err != nil {
-		api.WriteError(w, r, err)
-		return
-	}
-	list, err := s.Incidents(r.Context(), f)
-	if err != nil {
-		api.WriteError(w, r, err)
-		return
-	}
-	api.WriteJSON(w, http.StatusOK, IncidentList{Incidents: list})
+	listHandler(s.Incidents, func(l []Incident) any { return IncidentList{Incidents: l} }, nil)(w, r)
 }
 
 func (s *Service) listUnowned(w http.ResponseWriter, r *http.Request) {
