@@ -47,10 +47,30 @@ func (s *Service) Mounts() []Mount {
 	}
 }
 
-func (s *Service) github(w http.ResponseWriter, r *http.Request) {
-	secret := s.cfg.Delivery.GitHub.Secret
-	if secret == "" {
-		notConfigured(w, r, "GitHub webhooks need a secret: set delivery.github.secret in paved.yaml or PAVED_GITHUB_WEBHOOK_SECRET, and the same secret on the GitHub webhook")
+// sender is what differs between the webhook senders; serveWebhook does
+// the rest the same way for each.
+type sender struct {
+	// name prefixes the idempotency key ("github:<delivery id>").
+	name string
+	// secret is the configured secret or token; unset tells how to set it.
+	secret, unset string
+	// verify reports whether the request proves it knows the secret, and
+	// what to tell a sender that did not.
+	verify  func(secret string, r *http.Request, body []byte) bool
+	refusal string
+	// parse reads the event and its key: the sender's delivery id, at
+	// most a few hundred bytes ("" for none: the body's hash is the key
+	// then).
+	parse func(r *http.Request, body []byte) (*event, string, error)
+}
+
+// serveWebhook answers one delivery: 503 while no secret is configured,
+// the body read within MaxWebhookBytes, 401 (nothing stored) unless the
+// secret is proven, 400 for a payload that cannot be read, else the
+// event applied once under its key.
+func (s *Service) serveWebhook(w http.ResponseWriter, r *http.Request, snd sender) {
+	if snd.secret == "" {
+		notConfigured(w, r, snd.unset)
 		return
 	}
 	body, ok := readWebhook(w, r)
@@ -59,78 +79,75 @@ func (s *Service) github(w http.ResponseWriter, r *http.Request) {
 	}
 	done := s.w.expect()
 	defer done()
-	if !validGitHubSignature(secret, body, r.Header.Get("X-Hub-Signature-256")) {
-		unauthorized(w, r, "X-Hub-Signature-256 is missing or does not match the body signed with delivery.github.secret (HMAC-SHA256)")
+	if !snd.verify(snd.secret, r, body) {
+		unauthorized(w, r, snd.refusal)
 		return
 	}
-	ev, err := parseGitHub(strings.TrimSpace(r.Header.Get("X-GitHub-Event")), body, s.ghLabels)
+	ev, key, err := snd.parse(r, body)
 	if err != nil {
 		api.WriteError(w, r, err)
 		return
 	}
-	key := strings.TrimSpace(r.Header.Get("X-GitHub-Delivery"))
 	if key == "" {
 		key = bodyKey(body)
 	}
-	ev.key = "github:" + clip(key, 200)
+	ev.key = snd.name + ":" + key
 	s.answer(w, r, ev, done)
+}
+
+func (s *Service) github(w http.ResponseWriter, r *http.Request) {
+	s.serveWebhook(w, r, sender{
+		name:   "github",
+		secret: s.cfg.Delivery.GitHub.Secret,
+		unset:  "GitHub webhooks need a secret: set delivery.github.secret in paved.yaml or PAVED_GITHUB_WEBHOOK_SECRET, and the same secret on the GitHub webhook",
+		verify: func(secret string, r *http.Request, body []byte) bool {
+			return validGitHubSignature(secret, body, r.Header.Get("X-Hub-Signature-256"))
+		},
+		refusal: "X-Hub-Signature-256 is missing or does not match the body signed with delivery.github.secret (HMAC-SHA256)",
+		parse: func(r *http.Request, body []byte) (*event, string, error) {
+			ev, err := parseGitHub(strings.TrimSpace(r.Header.Get("X-GitHub-Event")), body, s.ghLabels)
+			return ev, deliveryID(r, "X-GitHub-Delivery"), err
+		},
+	})
 }
 
 func (s *Service) gitlab(w http.ResponseWriter, r *http.Request) {
-	token := s.cfg.Delivery.GitLab.Token
-	if token == "" {
-		notConfigured(w, r, "GitLab webhooks need a secret token: set delivery.gitlab.token in paved.yaml or PAVED_GITLAB_WEBHOOK_TOKEN, and the same secret token on the GitLab webhook")
-		return
-	}
-	body, ok := readWebhook(w, r)
-	if !ok {
-		return
-	}
-	done := s.w.expect()
-	defer done()
-	if !equalSecret(token, r.Header.Get("X-Gitlab-Token")) {
-		unauthorized(w, r, "X-Gitlab-Token is missing or is not delivery.gitlab.token")
-		return
-	}
-	ev, err := parseGitLab(r.Header.Get("X-Gitlab-Event"), body, s.glLabels)
-	if err != nil {
-		api.WriteError(w, r, err)
-		return
-	}
-	key := strings.TrimSpace(r.Header.Get("X-Gitlab-Event-UUID"))
-	if key == "" {
-		key = bodyKey(body)
-	}
-	ev.key = "gitlab:" + clip(key, 200)
-	s.answer(w, r, ev, done)
+	s.serveWebhook(w, r, sender{
+		name:   "gitlab",
+		secret: s.cfg.Delivery.GitLab.Token,
+		unset:  "GitLab webhooks need a secret token: set delivery.gitlab.token in paved.yaml or PAVED_GITLAB_WEBHOOK_TOKEN, and the same secret token on the GitLab webhook",
+		verify: func(token string, r *http.Request, _ []byte) bool {
+			return equalSecret(token, r.Header.Get("X-Gitlab-Token"))
+		},
+		refusal: "X-Gitlab-Token is missing or is not delivery.gitlab.token",
+		parse: func(r *http.Request, body []byte) (*event, string, error) {
+			ev, err := parseGitLab(r.Header.Get("X-Gitlab-Event"), body, s.glLabels)
+			return ev, deliveryID(r, "X-Gitlab-Event-UUID"), err
+		},
+	})
 }
 
 func (s *Service) cdevents(w http.ResponseWriter, r *http.Request) {
-	token := s.cfg.Delivery.CDEvents.Token
-	if token == "" {
-		notConfigured(w, r, "CDEvents need a token: set delivery.cdevents.token in paved.yaml or PAVED_CDEVENTS_TOKEN, and have senders send Authorization: Bearer <token>")
-		return
-	}
-	body, ok := readWebhook(w, r)
-	if !ok {
-		return
-	}
-	done := s.w.expect()
-	defer done()
-	scheme, sent, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !strings.EqualFold(scheme, "Bearer") || !equalSecret(token, strings.TrimSpace(sent)) {
-		unauthorized(w, r, "send Authorization: Bearer <delivery.cdevents.token>")
-		return
-	}
-	ev, key, err := parseCDEvent(r.Header, body, func(env string) (bool, bool) {
-		return s.own.knownEnvironment(s.own.environment(env))
+	s.serveWebhook(w, r, sender{
+		name:   "cdevents",
+		secret: s.cfg.Delivery.CDEvents.Token,
+		unset:  "CDEvents need a token: set delivery.cdevents.token in paved.yaml or PAVED_CDEVENTS_TOKEN, and have senders send Authorization: Bearer <token>",
+		verify: func(token string, r *http.Request, _ []byte) bool {
+			scheme, sent, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+			return strings.EqualFold(scheme, "Bearer") && equalSecret(token, strings.TrimSpace(sent))
+		},
+		refusal: "send Authorization: Bearer <delivery.cdevents.token>",
+		parse: func(r *http.Request, body []byte) (*event, string, error) {
+			return parseCDEvent(r.Header, body, func(env string) (bool, bool) {
+				return s.own.knownEnvironment(s.own.environment(env))
+			})
+		},
 	})
-	if err != nil {
-		api.WriteError(w, r, err)
-		return
-	}
-	ev.key = "cdevents:" + key
-	s.answer(w, r, ev, done)
+}
+
+// deliveryID is the sender's id for a delivery, from header.
+func deliveryID(r *http.Request, header string) string {
+	return clip(strings.TrimSpace(r.Header.Get(header)), 200)
 }
 
 // answer applies ev and reports what happened: 200 when applied or a
