@@ -65,45 +65,44 @@ func (s *Service) Routes() []api.Route {
 
 func (s *Service) postDeployment(w http.ResponseWriter, r *http.Request) {
 	var in DeploymentInput
-	body, err := readBody(r, &in)
-	if err != nil {
-		api.WriteError(w, r, err)
-		return
-	}
-	in.Source = SourceAPI
-	if k := r.Header.Get("Idempotency-Key"); k != "" {
-		in.Key = k
-	}
-	rec, err := s.recordDeployment(r.Context(), in, bodyKey(body))
-	if err != nil {
-		api.WriteError(w, r, err)
-		return
-	}
-	status := http.StatusCreated
-	if rec.Duplicate {
-		status = http.StatusOK
-	}
-	api.WriteJSON(w, status, rec)
+	post(w, r, &in, func(ctx context.Context, key, hash string) (any, bool, error) {
+		in.Source = SourceAPI
+		if key != "" {
+			in.Key = key
+		}
+		rec, err := s.recordDeployment(ctx, in, hash)
+		return rec, rec.Duplicate, err
+	})
 }
 
 func (s *Service) postIncident(w http.ResponseWriter, r *http.Request) {
 	var in IncidentInput
-	body, err := readBody(r, &in)
+	post(w, r, &in, func(ctx context.Context, key, hash string) (any, bool, error) {
+		in.Source = SourceAPI
+		if key != "" {
+			in.Key = key
+		}
+		rec, err := s.recordIncident(ctx, in, hash)
+		return rec, rec.Duplicate, err
+	})
+}
+
+// post decodes the body into in and records it with the request's
+// Idempotency-Key and the body's hash (the key when there is none):
+// 201 with what was recorded, 200 for a replay.
+func post(w http.ResponseWriter, r *http.Request, in any, record func(ctx context.Context, key, hash string) (rec any, duplicate bool, err error)) {
+	body, err := readBody(r, in)
 	if err != nil {
 		api.WriteError(w, r, err)
 		return
 	}
-	in.Source = SourceAPI
-	if k := r.Header.Get("Idempotency-Key"); k != "" {
-		in.Key = k
-	}
-	rec, err := s.recordIncident(r.Context(), in, bodyKey(body))
+	rec, duplicate, err := record(r.Context(), r.Header.Get("Idempotency-Key"), bodyKey(body))
 	if err != nil {
 		api.WriteError(w, r, err)
 		return
 	}
 	status := http.StatusCreated
-	if rec.Duplicate {
+	if duplicate {
 		status = http.StatusOK
 	}
 	api.WriteJSON(w, status, rec)
