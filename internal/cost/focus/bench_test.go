@@ -118,16 +118,9 @@ func BenchmarkReadParquet(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		n := 0
-		for {
-			_, err := r.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
+		n, err := countRows(r)
+		if err != nil {
+			b.Fatal(err)
 		}
 		return n
 	})
@@ -149,24 +142,36 @@ func BenchmarkReadParquetSplit(b *testing.B) {
 			b.Fatalf("not split: %d parts, %v", len(parts), err)
 		}
 		counts := make([]int, len(parts))
+		errs := make([]error, len(parts))
 		var wg sync.WaitGroup
 		for i, p := range parts {
-			wg.Go(func() {
-				for {
-					if _, err := p.Next(); err != nil {
-						return
-					}
-					counts[i]++
-				}
-			})
+			wg.Go(func() { counts[i], errs[i] = countRows(p) })
 		}
 		wg.Wait()
 		n := 0
-		for _, c := range counts {
+		for i, c := range counts {
+			if errs[i] != nil {
+				b.Fatal(errs[i])
+			}
 			n += c
 		}
 		return n
 	})
+}
+
+// countRows reads r to its end and returns how many rows it gave.
+func countRows(r *Reader) (int, error) {
+	n := 0
+	for {
+		_, err := r.Next()
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
 }
 
 // benchParquet writes the generated rows as Parquet (the columns Row
