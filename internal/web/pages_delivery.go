@@ -436,7 +436,8 @@ func (u *ui) deliveryLists(ctx context.Context, data *deliveryPage, team, servic
 		}
 		data.Deployments = append(data.Deployments, row)
 	}
-	data.IncidentWindow = hoursText(ptrTo(u.delivery.IncidentWindow().Hours()))
+	n, unit := durationParts(u.delivery.IncidentWindow().Hours())
+	data.IncidentWindow = n + " " + unit
 	for _, in := range incs {
 		row := incidentRow{Incident: in, Anchor: "inc-" + in.ID, Opened: stamp(in.OpenedAt), ServiceHref: serviceHref(in.Service)}
 		if !in.ResolvedAt.IsZero() {
@@ -535,5 +536,3 @@ func shortSHA(sha string) string { return sha[:min(len(sha), 7)] }
 
 // stamp prints a time in UTC to the minute.
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
-
-func ptrTo[T any](v T) *T { return &v }
