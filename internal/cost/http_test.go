@@ -3,11 +3,9 @@ package cost_test
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -19,6 +17,7 @@ import (
 	"github.com/paved-dev/paved/internal/auth"
 	"github.com/paved-dev/paved/internal/cost"
 	"github.com/paved-dev/paved/internal/server"
+	"github.com/paved-dev/paved/internal/server/servertest"
 	"github.com/paved-dev/paved/internal/store"
 	"github.com/paved-dev/paved/internal/store/storetest"
 )
@@ -136,22 +135,8 @@ type costAPI struct {
 
 func serveCosts(t *testing.T, db *store.DB, svc *cost.Service) *costAPI {
 	t.Helper()
-	as := auth.NewStore(db)
-	c := &costAPI{tokens: map[auth.Role]string{}}
-	for _, r := range auth.Roles {
-		_, secret, err := as.Create(context.Background(), "test-"+string(r), r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.tokens[r] = secret
-	}
-	s, err := server.New(server.Options{DB: db, Auth: as, Routes: svc.Routes(), Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.srv = httptest.NewServer(s.Handler())
-	t.Cleanup(c.srv.Close)
-	return c
+	api := servertest.Serve(t, db, server.Options{Routes: svc.Routes()})
+	return &costAPI{srv: api.Srv, tokens: api.Tokens}
 }
 
 func (c *costAPI) do(t *testing.T, method, path string, role auth.Role, body []byte) (int, []byte) {

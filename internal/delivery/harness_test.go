@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -25,6 +24,7 @@ import (
 	"github.com/paved-dev/paved/internal/config"
 	"github.com/paved-dev/paved/internal/delivery"
 	"github.com/paved-dev/paved/internal/server"
+	"github.com/paved-dev/paved/internal/server/servertest"
 	"github.com/paved-dev/paved/internal/store"
 )
 
@@ -81,26 +81,12 @@ func newHarnessCatalog(t testing.TB, db *store.DB, cfg config.Config, catalogYAM
 	cat := catalogtest.Open(t, db, cfg, []byte(catalogYAML))
 	svc := delivery.NewService(cfg, cat, db)
 	t.Cleanup(svc.Close)
-	as := auth.NewStore(db)
-	h := &harness{t: t, db: db, cat: cat, svc: svc, tokens: map[auth.Role]string{}}
-	for _, r := range auth.Roles {
-		_, secret, err := as.Create(context.Background(), "test-"+string(r), r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.tokens[r] = secret
-	}
 	hooks := map[string]http.Handler{}
 	for _, m := range svc.Mounts() {
 		hooks[m.Pattern] = m.Handler
 	}
-	s, err := server.New(server.Options{DB: db, Auth: as, Routes: svc.Routes(), Webhooks: hooks, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.srv = httptest.NewServer(s.Handler())
-	t.Cleanup(h.srv.Close)
-	return h
+	api := servertest.Serve(t, db, server.Options{Routes: svc.Routes(), Webhooks: hooks})
+	return &harness{t: t, db: db, cat: cat, svc: svc, srv: api.Srv, tokens: api.Tokens}
 }
 
 func (h *harness) post(path string, headers map[string]string, body []byte) (int, []byte) {

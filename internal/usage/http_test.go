@@ -2,10 +2,8 @@ package usage
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +14,7 @@ import (
 	"github.com/paved-dev/paved/internal/api"
 	"github.com/paved-dev/paved/internal/auth"
 	"github.com/paved-dev/paved/internal/server"
+	"github.com/paved-dev/paved/internal/server/servertest"
 	"github.com/paved-dev/paved/internal/store"
 	"github.com/paved-dev/paved/internal/store/storetest"
 )
@@ -29,22 +28,8 @@ type usageAPI struct {
 
 func serveUsage(t *testing.T, db *store.DB, s *Service) *usageAPI {
 	t.Helper()
-	as := auth.NewStore(db)
-	c := &usageAPI{tokens: map[auth.Role]string{}}
-	for _, r := range auth.Roles {
-		_, secret, err := as.Create(context.Background(), "test-"+string(r), r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.tokens[r] = secret
-	}
-	srv, err := server.New(server.Options{DB: db, Auth: as, Routes: s.Routes(), Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.srv = httptest.NewServer(srv.Handler())
-	t.Cleanup(c.srv.Close)
-	return c
+	api := servertest.Serve(t, db, server.Options{Routes: s.Routes()})
+	return &usageAPI{srv: api.Srv, tokens: api.Tokens}
 }
 
 func (c *usageAPI) do(t *testing.T, method, path string, role auth.Role, body []byte, contentType string) (int, []byte) {
