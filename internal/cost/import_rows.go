@@ -47,8 +47,7 @@ func (s *Service) readRows(name string, rd *focus.Reader, opts ImportOptions) ([
 			wg.Go(func() {
 				out[i] = s.readChunk(name, p, opts, func() bool { return failed.Load() < int64(i) })
 				if out[i].err != nil {
-					for f := failed.Load(); int64(i) < f && !failed.CompareAndSwap(f, int64(i)); f = failed.Load() {
-					}
+					lowerTo(&failed, int64(i))
 				}
 			})
 		}
@@ -63,6 +62,16 @@ func (s *Service) readRows(name string, rd *focus.Reader, opts ImportOptions) ([
 		// A quoted field spans a chunk boundary: read the file in one go.
 	}
 	return []*rowsRead{s.readChunk(name, rd, opts, func() bool { return false })}, nil
+}
+
+// lowerTo sets a to v unless it holds less already.
+func lowerTo(a *atomic.Int64, v int64) {
+	for {
+		cur := a.Load()
+		if cur <= v || a.CompareAndSwap(cur, v) {
+			return
+		}
+	}
 }
 
 // readChunk reads rows from rd until its end, the first row that fails

@@ -98,7 +98,7 @@ func (s *Service) Import(ctx context.Context, name string, f focus.File, opts Im
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	// The checksum reads the file alongside the import, on another core.
+	// The checksum reads the file alongside the import.
 	sum := make(chan string, 1)
 	go func() {
 		h := sha256.New()
